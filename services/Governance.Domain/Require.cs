@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+
+namespace Governance.Domain;
+
+/// <summary>Shared argument checks, so every entity refuses bad input with the same wording.</summary>
+internal static partial class Require
+{
+    /// <summary>Identifiers become part of stream names and URLs, so they are short and plain ASCII.</summary>
+    public const int MaxIdentifierLength = 64;
+
+    /// <summary>Long enough for any official Chinese unit name (e.g. 某某县综合行政执法局某某中队).</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>Reasons are notes for the audit trail, not documents.</summary>
+    public const int MaxReasonLength = 500;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdentifierPattern();
+
+    public static string Identifier(string? value, string what)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw DomainException.Invalid($"{what} is empty.");
+        if (value.Length > MaxIdentifierLength)
+            throw DomainException.Invalid($"{what} '{Shorten(value)}' is longer than {MaxIdentifierLength} characters.");
+        if (!IdentifierPattern().IsMatch(value))
+            throw DomainException.Invalid(
+                $"{what} '{Shorten(value)}' may contain only ASCII letters, digits, '.', '_' and '-', starting with a letter or digit.");
+        return value;
+    }
+
+    /// <summary>Returns the trimmed name; a name is counted in characters as a person sees them (Unicode scalars).</summary>
+    public static string Name(string? value, string what)
+    {
+        var trimmed = value?.Trim() ?? "";
+        if (trimmed.Length == 0)
+            throw DomainException.Invalid($"{what} is empty.");
+        var length = trimmed.EnumerateRunes().Count();
+        if (length > MaxNameLength)
+            throw DomainException.Invalid($"{what} has {length} characters; at most {MaxNameLength} are allowed.");
+        return trimmed;
+    }
+
+    public static string Reason(string? value, string what)
+    {
+        var trimmed = value?.Trim() ?? "";
+        if (trimmed.Length == 0)
+            throw DomainException.Invalid($"{what}: a reason is required for the audit trail.");
+        var length = trimmed.EnumerateRunes().Count();
+        if (length > MaxReasonLength)
+            throw DomainException.Invalid($"{what}: the reason has {length} characters; at most {MaxReasonLength} are allowed.");
+        return trimmed;
+    }
+
+    public static T Defined<T>(T value, string what) where T : struct, Enum =>
+        Enum.IsDefined(value)
+            ? value
+            : throw DomainException.Invalid($"{what} {Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)} is not one of: {string.Join(", ", Enum.GetNames<T>())}.");
+
+    public static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
+}
