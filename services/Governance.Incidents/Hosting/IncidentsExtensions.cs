@@ -1,0 +1,99 @@
+using Governance.Contracts.V1;
+using Governance.Domain;
+using Governance.Domain.Calendar;
+using Governance.EventStore;
+using Governance.Grpc;
+using Governance.Incidents.Api;
+using Governance.Incidents.Demo;
+using Governance.Incidents.Registry;
+using Governance.Incidents.Reporting;
+using Governance.Incidents.Routing;
+using Governance.Incidents.Storage;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Governance.Incidents.Hosting;
+
+public static class IncidentsExtensions
+{
+    /// <summary>
+    /// The incident service: the embedded SQLite store, the registry and routing, reporting, and the gRPC
+    /// services with domain errors mapped to gRPC statuses.
+    /// </summary>
+    public static TBuilder AddIncidents<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var services = builder.Services;
+        services.AddOptions<IncidentsOptions>()
+            .Bind(builder.Configuration.GetSection(IncidentsOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; })
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => WorkingCalendar.ChinaDefault);
+        services.AddSingleton<IEventStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IncidentsOptions>>().Value;
+            // Relative to the working directory, like any command-line tool: `dotnet run` from the repository root
+            // keeps its data in ./data there.
+            var directory = Path.GetFullPath(options.DataDirectory);
+            return new SqliteEventStore(new SqliteEventStoreOptions { DataSource = Path.Combine(directory, "events.db") });
+        });
+        services.AddSingleton<DomainStreams>();
+        services.AddSingleton<RegistryCache>();
+        services.AddSingleton<RegistryWriter>();
+        services.AddSingleton<RegistrySeeder>();
+        services.AddSingleton<Router>();
+        services.AddSingleton<ReportingService>();
+        services.AddSingleton<IncidentGrpcService>();
+        services.AddSingleton<RegistryGrpcService>();
+
+        // Order matters: the store opens and the demo county is seeded before the registry loads and gRPC serves.
+        services.AddHostedService<StoreStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<RegistryCache>());
+
+        services.AddGrpcServer(o => o.ExceptionMappers.Add(MapException));
+        services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry");
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapIncidents(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<IncidentGrpcService>(GovernanceServices.IncidentService);
+        endpoints.MapGrpcService<RegistryGrpcService>(GovernanceServices.RegistryService);
+        endpoints.MapGrpcHealthService();
+        return endpoints;
+    }
+
+    /// <summary>Domain and store errors become the gRPC status a client can act on; nothing else leaks.</summary>
+    internal static RpcException? MapException(Exception exception) => exception switch
+    {
+        DomainException d => new RpcException(d.Kind switch
+        {
+            DomainErrorKind.InvalidArgument => StatusCode.InvalidArgument,
+            DomainErrorKind.NotFound => StatusCode.NotFound,
+            DomainErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+            DomainErrorKind.AlreadyExists => StatusCode.AlreadyExists,
+            _ => StatusCode.Aborted,
+        }, d.Message),
+        WrongExpectedVersionException w => new RpcException(StatusCode.Aborted,
+            $"{w.StreamId} changed meanwhile (now at version {w.ActualVersion}); read it again and retry.")
+        {
+            Trailers = { ["current-version"] = w.ActualVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        },
+        _ => null,
+    };
+
+    private sealed class RegistryHealthCheck(RegistryCache registry) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(!registry.Loaded.IsCompleted
+                ? HealthCheckResult.Unhealthy("The registry has not been loaded yet.")
+                : registry.Current.IsEmpty
+                    ? HealthCheckResult.Degraded("The registry has no grids: reports go nowhere until a county is imported.")
+                    : HealthCheckResult.Healthy($"{registry.Current.GridCodes.Count} grids at registry position {registry.Current.Position}."));
+    }
+}

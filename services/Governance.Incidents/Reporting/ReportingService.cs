@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Governance.Contracts.V1;
+using Actor = Governance.Domain.Actor;
+using Incident = Governance.Domain.Incidents.Incident;
+using Governance.Domain;
+using Governance.Domain.Calendar;
+using Governance.Domain.Incidents;
+using Governance.EventStore;
+using Governance.Grpc;
+using Governance.Incidents.Hosting;
+using Governance.Incidents.Routing;
+using Governance.Incidents.Storage;
+using Microsoft.Extensions.Options;
+using Geo = Governance.Geography;
+
+namespace Governance.Incidents.Reporting;
+
+/// <summary>
+/// Turns a report into an incident stream: validate, route, decide, append. Commands to one incident run one at a
+/// time in this process and decide on cached state; a write from elsewhere surfaces as a version conflict and the
+/// command is decided again on fresh state, so nothing is lost or written twice.
+/// </summary>
+public sealed class ReportingService(
+    DomainStreams streams,
+    Router router,
+    WorkingCalendar calendar,
+    TimeProvider clock,
+    IOptions<IncidentsOptions> options)
+{
+    private const int MaxConflictRetries = 5;
+
+    private readonly KeyedLock _locks = new();
+    private readonly LruCache<string, Incident> _cache = new(options.Value.IncidentCacheCapacity);
+
+    public async Task<(Incident Incident, bool Created)> ReportAsync(ReportIncidentRequest request, string? peer, CancellationToken cancellationToken)
+    {
+        using var activity = IncidentsTelemetry.Source.StartActivity("report");
+        ReportValidation.Validate(request);
+        var wgs84 = ReportValidation.ValidateLocation(request.Location, "location");
+        var incidentId = IncidentIds.For(request.ReporterId, request.ClientReportId);
+        activity?.SetTag("governance.incident_id", incidentId);
+
+        using (await _locks.AcquireAsync(incidentId, cancellationToken).ConfigureAwait(false))
+        {
+            // A retry that finds the incident already stored answers from it before routing: the registry may have
+            // changed since, and the answer must be the one the first call gave.
+            if (await TryLoadExistingAsync(incidentId, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                return (EnsureSameReport(existing, request, wgs84), false);
+            }
+
+            var view = router.View;
+            var category = view.Snapshot.FindCategory(request.CategoryCode)
+                ?? throw new RpcException(StatusCode.NotFound, $"Category '{request.CategoryCode}' is not defined; call ListCategories for the valid codes.");
+            var placement = router.Place(view, wgs84);
+            if (placement.OutsideServiceArea)
+            {
+                throw ReportValidation.Invalid($"location: {placement.Reason}.");
+            }
+            var routing = Router.Outcome(view, placement, category.Code);
+            var now = clock.GetUtcNow();
+            var command = new ReportIncident(
+                incidentId,
+                new Actor(request.ReporterId, ReporterRole(request.Channel)),
+                request.ClientReportId,
+                ReportValidation.ToDomain(request.Channel),
+                CategorySnapshot.From(category),
+                request.Description,
+                new GeoLocation(wgs84.Longitude, wgs84.Latitude, ToDomainCrs(request.Location.CoordinateSystem),
+                    request.Location.AccuracyMeters > 0 ? request.Location.AccuracyMeters : null),
+                request.OccurredAt?.ToDateTimeOffset() ?? now,
+                [.. request.Photos.Select(ToDomain)],
+                routing,
+                now);
+
+            for (var attempt = 0; ; attempt++)
+            {
+                var events = IncidentDecider.Decide(null, command, calendar);
+                try
+                {
+                    await streams.AppendAsync(StreamNames.Incident(incidentId), ExpectedVersion.NoStream, events,
+                        new EventMetadata(request.Channel.ToString(), peer, Activity.Current?.Id), cancellationToken).ConfigureAwait(false);
+                    var incident = IncidentDecider.Fold(events)!;
+                    _cache.Set(incidentId, incident);
+                    IncidentsTelemetry.Reports.Add(1, new KeyValuePair<string, object?>("created", true));
+                    return (incident, true);
+                }
+                catch (WrongExpectedVersionException) when (attempt < MaxConflictRetries)
+                {
+                    // Another replica stored this report first (a retry that reached a different process):
+                    // answer with what it stored.
+                    IncidentsTelemetry.Conflicts.Add(1);
+                    if (await TryLoadExistingAsync(incidentId, cancellationToken).ConfigureAwait(false) is { } raced)
+                    {
+                        return (EnsureSameReport(raced, request, wgs84), false);
+                    }
+                }
+            }
+        }
+    }
+
+    public async Task<Incident?> GetAsync(string incidentId, CancellationToken cancellationToken)
+    {
+        using (await _locks.AcquireAsync(incidentId, cancellationToken).ConfigureAwait(false))
+        {
+            return await TryLoadExistingAsync(incidentId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<Incident?> TryLoadExistingAsync(string incidentId, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGet(incidentId, out var cached))
+        {
+            return cached;
+        }
+        var (events, _) = await streams.ReadAsync(StreamNames.Incident(incidentId), cancellationToken).ConfigureAwait(false);
+        if (events.Count == 0)
+        {
+            return null;
+        }
+        var incident = IncidentDecider.Fold(events.Cast<IIncidentEvent>())!;
+        _cache.Set(incidentId, incident);
+        return incident;
+    }
+
+    /// <summary>
+    /// A client report id names one report. A retry carries the same content; different content under the same id
+    /// is a client bug (an id reused for a new report) and would otherwise be silently answered with another
+    /// incident, so it is refused with ALREADY_EXISTS.
+    /// </summary>
+    private static Incident EnsureSameReport(Incident existing, ReportIncidentRequest request, Geo.GeoPoint wgs84)
+    {
+        var sameContent = existing.Category.Code == request.CategoryCode
+            && existing.Description == request.Description.Trim()
+            && Geo.Geodesy.DistanceMeters(new Geo.GeoPoint(existing.Location.Longitude, existing.Location.Latitude), wgs84) < 0.01;
+        if (!sameContent)
+        {
+            throw new RpcException(StatusCode.AlreadyExists,
+                $"client_report_id '{request.ClientReportId}' was already used by reporter '{request.ReporterId}' for a different report (incident {existing.Id}); make a new client_report_id for a new report.");
+        }
+        IncidentsTelemetry.Reports.Add(1, new KeyValuePair<string, object?>("created", false));
+        return existing;
+    }
+
+    private static ActorRole ReporterRole(Channel channel) => channel switch
+    {
+        Channel.App => ActorRole.GridWorker,
+        Channel.Citizen => ActorRole.Citizen,
+        Channel.Hotline12345 => ActorRole.CountyCenter,
+        _ => ActorRole.System,
+    };
+
+    private static Domain.Incidents.CoordinateSystem ToDomainCrs(Contracts.V1.CoordinateSystem system) =>
+        system == Contracts.V1.CoordinateSystem.Gcj02 ? Domain.Incidents.CoordinateSystem.Gcj02 : Domain.Incidents.CoordinateSystem.Wgs84;
+
+    private static Domain.Incidents.PhotoMetadata ToDomain(Contracts.V1.PhotoMetadata photo) =>
+        new(photo.PhotoId, photo.Sha256, photo.ContentType, photo.SizeBytes, photo.TakenAt?.ToDateTimeOffset());
+}

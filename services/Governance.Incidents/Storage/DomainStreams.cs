@@ -1,0 +1,34 @@
+using Governance.Domain;
+using Governance.EventStore;
+
+namespace Governance.Incidents.Storage;
+
+/// <summary>Reads and appends domain events of one stream, translating to and from the store's bytes.</summary>
+public sealed class DomainStreams(IEventStore store)
+{
+    public IEventStore Store => store;
+
+    public async Task<(IReadOnlyList<IDomainEvent> Events, long Version)> ReadAsync(string streamId, CancellationToken cancellationToken)
+    {
+        var recorded = await store.ReadStreamAsync(streamId, 1, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        var events = new IDomainEvent[recorded.Count];
+        for (var i = 0; i < recorded.Count; i++)
+        {
+            events[i] = EventSerializer.Deserialize(recorded[i].Type, recorded[i].Data.Span);
+        }
+        return (events, recorded.Count == 0 ? 0 : recorded[^1].Version);
+    }
+
+    /// <summary>Appends with optimistic concurrency; a stale <paramref name="expectedVersion"/> throws <see cref="WrongExpectedVersionException"/>.</summary>
+    public Task<AppendResult> AppendAsync<TEvent>(string streamId, long expectedVersion, IReadOnlyList<TEvent> events, EventMetadata metadata, CancellationToken cancellationToken)
+        where TEvent : IDomainEvent
+    {
+        var metadataBytes = EventSerializer.SerializeMetadata(metadata);
+        var data = new EventData[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            data[i] = new EventData(Guid.CreateVersion7(), DomainEventTypes.NameOf(events[i]), EventSerializer.Serialize(events[i]), metadataBytes);
+        }
+        return store.AppendAsync(streamId, expectedVersion, data, cancellationToken);
+    }
+}

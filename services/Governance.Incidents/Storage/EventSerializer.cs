@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Governance.Domain;
+using Governance.Domain.Incidents;
+using Governance.Domain.Registry;
+
+namespace Governance.Incidents.Storage;
+
+/// <summary>
+/// Domain events on the wire of the store: UTF-8 JSON, typed by the stable names of <see cref="DomainEventTypes"/>
+/// (never a CLR type name), with source-generated serializers because every report passes through here.
+/// </summary>
+public static class EventSerializer
+{
+    public static byte[] Serialize(IDomainEvent @event) =>
+        JsonSerializer.SerializeToUtf8Bytes(@event, @event.GetType(), StoredEventJsonContext.Default);
+
+    public static IDomainEvent Deserialize(string type, ReadOnlySpan<byte> data)
+    {
+        if (!DomainEventTypes.TryGetType(type, out var clrType))
+        {
+            throw new InvalidDataException($"Stored event type '{type}' is not known to this version of the service.");
+        }
+        return (IDomainEvent)(JsonSerializer.Deserialize(data, clrType, StoredEventJsonContext.Default)
+            ?? throw new InvalidDataException($"Stored event of type '{type}' is empty."));
+    }
+
+    public static byte[] SerializeMetadata(EventMetadata metadata) =>
+        JsonSerializer.SerializeToUtf8Bytes(metadata, StoredEventJsonContext.Default.EventMetadata);
+
+    public static EventMetadata DeserializeMetadata(ReadOnlySpan<byte> data) =>
+        data.IsEmpty ? EventMetadata.None : JsonSerializer.Deserialize(data, StoredEventJsonContext.Default.EventMetadata) ?? EventMetadata.None;
+}
+
+/// <summary>
+/// What the store keeps beside each event for the audit trail and tracing: the client the command came from
+/// (who and when are on the event itself) and the W3C traceparent of the call that caused it.
+/// </summary>
+public sealed record EventMetadata(string? Client, string? Peer, string? TraceParent)
+{
+    public static EventMetadata None { get; } = new(null, null, null);
+}
+
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EventMetadata))]
+[JsonSerializable(typeof(RegionDefined))]
+[JsonSerializable(typeof(RegionUpdated))]
+[JsonSerializable(typeof(RegionRetired))]
+[JsonSerializable(typeof(GridDefined))]
+[JsonSerializable(typeof(GridUpdated))]
+[JsonSerializable(typeof(GridWorkersAssigned))]
+[JsonSerializable(typeof(GridRetired))]
+[JsonSerializable(typeof(DepartmentDefined))]
+[JsonSerializable(typeof(DepartmentUpdated))]
+[JsonSerializable(typeof(DepartmentRetired))]
+[JsonSerializable(typeof(CategoryDefined))]
+[JsonSerializable(typeof(CategoryUpdated))]
+[JsonSerializable(typeof(CategoryRetired))]
+[JsonSerializable(typeof(ResponsibilityRuleSet))]
+[JsonSerializable(typeof(ResponsibilityRuleRemoved))]
+[JsonSerializable(typeof(IncidentReported))]
+[JsonSerializable(typeof(IncidentRegistered))]
+[JsonSerializable(typeof(IncidentDispatched))]
+internal sealed partial class StoredEventJsonContext : JsonSerializerContext;

@@ -1,0 +1,4 @@
+using Governance.Standalone;
+
+var app = StandaloneApp.Create(args);
+await app.RunAsync();

@@ -1,0 +1,27 @@
+using Governance.Incidents.Hosting;
+using Governance.ServiceDefaults;
+
+namespace Governance.Standalone;
+
+/// <summary>The whole system in one process; tests build exactly this host.</summary>
+public static class StandaloneApp
+{
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits beside the binary; tests and `dotnet run` share one content root.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.AddServiceDefaults();
+        builder.AddIncidents();
+        builder.ListenOnGovernancePorts();
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapIncidents();
+        app.AnnounceAddresses();
+        return app;
+    }
+}

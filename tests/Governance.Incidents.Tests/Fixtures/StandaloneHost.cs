@@ -1,0 +1,127 @@
+using Governance.Contracts.V1;
+using Governance.EventStore;
+using Governance.Grpc;
+using Governance.Standalone;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Governance.Incidents.Tests.Fixtures;
+
+/// <summary>
+/// The real standalone host (the same wiring as `dotnet run`) on loopback ports chosen by the OS, with its own
+/// SQLite store in a temporary folder, reached over real HTTP/2 with our gRPC client.
+/// </summary>
+public sealed class StandaloneHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient _http;
+
+    private StandaloneHost(WebApplication app, string dataDirectory, Uri grpcAddress, Uri httpAddress)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        GrpcAddress = grpcAddress;
+        HttpAddress = httpAddress;
+        _http = GrpcClient.CreateHttpClient(grpcAddress);
+        Client = new GrpcClient(_http);
+    }
+
+    public string DataDirectory { get; }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri HttpAddress { get; }
+
+    public GrpcClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
+
+    public static async Task<StandaloneHost> StartAsync(string? dataDirectory = null)
+    {
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "governance-tests", Guid.NewGuid().ToString("N"));
+        var app = StandaloneApp.Create(
+        [
+            $"--Incidents:DataDirectory={dataDirectory}",
+            "--Ports:Grpc=0",
+            "--Ports:Http=0",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
+        return new StandaloneHost(app, dataDirectory, new Uri(addresses[0]), new Uri(addresses[1]));
+    }
+
+    public Task<TResponse> CallAsync<TRequest, TResponse>(string service, string method, TRequest request)
+        where TRequest : Google.Protobuf.IMessage<TRequest>
+        where TResponse : Google.Protobuf.IMessage<TResponse>, new()
+    {
+        var descriptor = service == "IncidentService" ? GovernanceServices.IncidentService : GovernanceServices.RegistryService;
+        return Client.UnaryAsync<TRequest, TResponse>(descriptor.Method(method), request);
+    }
+
+    public Task<ReportIncidentResponse> ReportAsync(ReportIncidentRequest request) =>
+        CallAsync<ReportIncidentRequest, ReportIncidentResponse>("IncidentService", "ReportIncident", request);
+
+    public async Task<Incident> GetIncidentAsync(string id, CoordinateSystem crs = CoordinateSystem.Unspecified) =>
+        (await CallAsync<GetIncidentRequest, GetIncidentResponse>("IncidentService", "GetIncident",
+            new GetIncidentRequest { IncidentId = id, CoordinateSystem = crs })).Incident;
+
+    public Task<LookupLocationResponse> LookupAsync(LookupLocationRequest request) =>
+        CallAsync<LookupLocationRequest, LookupLocationResponse>("RegistryService", "LookupLocation", request);
+
+    public async Task<IReadOnlyList<Grid>> ListGridsAsync()
+    {
+        var grids = new List<Grid>();
+        var token = "";
+        do
+        {
+            var page = await CallAsync<ListGridsRequest, ListGridsResponse>("RegistryService", "ListGrids",
+                new ListGridsRequest { PageSize = 1000, PageToken = token });
+            grids.AddRange(page.Grids);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        return grids;
+    }
+
+    /// <summary>Stops the host, keeping its data folder (for restart tests).</summary>
+    public async Task StopAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+}
+
+/// <summary>One standalone host with the demo county seeded, shared by the tests of a class (each test makes its own reports).</summary>
+public sealed class HostWithDemoCounty : IAsyncLifetime
+{
+    public StandaloneHost Host { get; private set; } = null!;
+
+    public IReadOnlyList<Grid> Grids { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        Host = await StandaloneHost.StartAsync();
+        Grids = await Host.ListGridsAsync();
+    }
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
