@@ -42,40 +42,32 @@ public sealed class ReportingService(
 
         using (await _locks.AcquireAsync(incidentId, cancellationToken).ConfigureAwait(false))
         {
-            // A retry that finds the incident already stored answers from it before routing: the registry may have
-            // changed since, and the answer must be the one the first call gave.
-            if (await TryLoadExistingAsync(incidentId, cancellationToken).ConfigureAwait(false) is { } existing)
+            // A retry answered from this process's cache costs no store round trip.
+            if (_cache.TryGet(incidentId, out var cached))
             {
-                return (EnsureSameReport(existing, request, wgs84), false);
+                return (EnsureSameReport(cached, request, wgs84), false);
             }
 
-            var view = router.View;
-            var category = view.Snapshot.FindCategory(request.CategoryCode)
-                ?? throw new RpcException(StatusCode.NotFound, $"Category '{request.CategoryCode}' is not defined; call ListCategories for the valid codes.");
-            var placement = router.Place(view, wgs84);
-            if (placement.OutsideServiceArea)
+            IReadOnlyList<IIncidentEvent> events;
+            try
             {
-                throw ReportValidation.Invalid($"location: {placement.Reason}.");
+                events = IncidentDecider.Decide(null, Decide(request, incidentId, wgs84), calendar);
             }
-            var routing = Router.Outcome(view, placement, category.Code);
-            var now = clock.GetUtcNow();
-            var command = new ReportIncident(
-                incidentId,
-                new Actor(request.ReporterId, ReporterRole(request.Channel)),
-                request.ClientReportId,
-                ReportValidation.ToDomain(request.Channel),
-                CategorySnapshot.From(category),
-                request.Description,
-                new GeoLocation(wgs84.Longitude, wgs84.Latitude, ToDomainCrs(request.Location.CoordinateSystem),
-                    request.Location.AccuracyMeters > 0 ? request.Location.AccuracyMeters : null),
-                request.OccurredAt?.ToDateTimeOffset() ?? now,
-                [.. request.Photos.Select(ToDomain)],
-                routing,
-                now);
+            catch (Exception e) when (e is RpcException or DomainException)
+            {
+                // The registry may have changed since the first call (a category retired, a grid redrawn): a retry of a
+                // report already stored is answered with what was stored, not refused.
+                if (await TryLoadExistingAsync(incidentId, cancellationToken).ConfigureAwait(false) is { } stored)
+                {
+                    return (EnsureSameReport(stored, request, wgs84), false);
+                }
+                throw;
+            }
 
+            // A new report is appended straight away with "the stream must not exist": no read is spent on the common
+            // case, and a retry (or a race with another replica) shows up as a conflict, answered from the stored stream.
             for (var attempt = 0; ; attempt++)
             {
-                var events = IncidentDecider.Decide(null, command, calendar);
                 try
                 {
                     await streams.AppendAsync(StreamNames.Incident(incidentId), ExpectedVersion.NoStream, events,
@@ -87,16 +79,41 @@ public sealed class ReportingService(
                 }
                 catch (WrongExpectedVersionException) when (attempt < MaxConflictRetries)
                 {
-                    // Another replica stored this report first (a retry that reached a different process):
-                    // answer with what it stored.
                     IncidentsTelemetry.Conflicts.Add(1);
-                    if (await TryLoadExistingAsync(incidentId, cancellationToken).ConfigureAwait(false) is { } raced)
+                    if (await TryLoadExistingAsync(incidentId, cancellationToken).ConfigureAwait(false) is { } existing)
                     {
-                        return (EnsureSameReport(raced, request, wgs84), false);
+                        return (EnsureSameReport(existing, request, wgs84), false);
                     }
                 }
             }
         }
+    }
+
+    private ReportIncident Decide(ReportIncidentRequest request, string incidentId, Geo.GeoPoint wgs84)
+    {
+        var view = router.View;
+        var category = view.Snapshot.FindCategory(request.CategoryCode)
+            ?? throw new RpcException(StatusCode.NotFound, $"Category '{request.CategoryCode}' is not defined; call ListCategories for the valid codes.");
+        var placement = router.Place(view, wgs84);
+        if (placement.OutsideServiceArea)
+        {
+            throw ReportValidation.Invalid($"location: {placement.Reason}.");
+        }
+        var routing = Router.Outcome(view, placement, category.Code);
+        var now = clock.GetUtcNow();
+        return new ReportIncident(
+            incidentId,
+            new Actor(request.ReporterId, ReporterRole(request.Channel)),
+            request.ClientReportId,
+            ReportValidation.ToDomain(request.Channel),
+            CategorySnapshot.From(category),
+            request.Description,
+            new GeoLocation(wgs84.Longitude, wgs84.Latitude, ToDomainCrs(request.Location.CoordinateSystem),
+                request.Location.AccuracyMeters > 0 ? request.Location.AccuracyMeters : null),
+            request.OccurredAt?.ToDateTimeOffset() ?? now,
+            [.. request.Photos.Select(ToDomain)],
+            routing,
+            now);
     }
 
     public async Task<Incident?> GetAsync(string incidentId, CancellationToken cancellationToken)

@@ -23,12 +23,23 @@ public sealed class DomainStreams(IEventStore store)
     public Task<AppendResult> AppendAsync<TEvent>(string streamId, long expectedVersion, IReadOnlyList<TEvent> events, EventMetadata metadata, CancellationToken cancellationToken)
         where TEvent : IDomainEvent
     {
+        return AppendTracedAsync(streamId, expectedVersion, events, metadata, cancellationToken);
+    }
+
+    private async Task<AppendResult> AppendTracedAsync<TEvent>(string streamId, long expectedVersion, IReadOnlyList<TEvent> events, EventMetadata metadata, CancellationToken cancellationToken)
+        where TEvent : IDomainEvent
+    {
+        using var activity = IncidentsTelemetry.Source.StartActivity("append");
+        activity?.SetTag("governance.stream", streamId);
+        activity?.SetTag("governance.events", events.Count);
         var metadataBytes = EventSerializer.SerializeMetadata(metadata);
         var data = new EventData[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
             data[i] = new EventData(Guid.CreateVersion7(), DomainEventTypes.NameOf(events[i]), EventSerializer.Serialize(events[i]), metadataBytes);
         }
-        return store.AppendAsync(streamId, expectedVersion, data, cancellationToken);
+        var result = await store.AppendAsync(streamId, expectedVersion, data, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("governance.position", result.LastPosition);
+        return result;
     }
 }
