@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Governance.Domain;
@@ -12,8 +13,15 @@ namespace Governance.Incidents.Storage;
 /// </summary>
 public static class EventSerializer
 {
+    // Chinese text is stored as UTF-8, not as \uXXXX escapes: the audit trail stays readable with any SQLite or
+    // PostgreSQL client, and half the size. The store is not HTML, so escaping for HTML safety buys nothing.
+    private static readonly StoredEventJsonContext Context = new(new JsonSerializerOptions(StoredEventJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public static byte[] Serialize(IDomainEvent @event) =>
-        JsonSerializer.SerializeToUtf8Bytes(@event, @event.GetType(), StoredEventJsonContext.Default);
+        JsonSerializer.SerializeToUtf8Bytes(@event, @event.GetType(), Context);
 
     public static IDomainEvent Deserialize(string type, ReadOnlySpan<byte> data)
     {
@@ -21,15 +29,15 @@ public static class EventSerializer
         {
             throw new InvalidDataException($"Stored event type '{type}' is not known to this version of the service.");
         }
-        return (IDomainEvent)(JsonSerializer.Deserialize(data, clrType, StoredEventJsonContext.Default)
+        return (IDomainEvent)(JsonSerializer.Deserialize(data, clrType, Context)
             ?? throw new InvalidDataException($"Stored event of type '{type}' is empty."));
     }
 
     public static byte[] SerializeMetadata(EventMetadata metadata) =>
-        JsonSerializer.SerializeToUtf8Bytes(metadata, StoredEventJsonContext.Default.EventMetadata);
+        JsonSerializer.SerializeToUtf8Bytes(metadata, Context.EventMetadata);
 
     public static EventMetadata DeserializeMetadata(ReadOnlySpan<byte> data) =>
-        data.IsEmpty ? EventMetadata.None : JsonSerializer.Deserialize(data, StoredEventJsonContext.Default.EventMetadata) ?? EventMetadata.None;
+        data.IsEmpty ? EventMetadata.None : JsonSerializer.Deserialize(data, Context.EventMetadata) ?? EventMetadata.None;
 }
 
 /// <summary>

@@ -1,13 +1,13 @@
 using Xunit;
 
-namespace Governance.Geography.Tests;
+namespace Governance.Testing;
 
 /// <summary>
 /// Locates the third-party reference data (<c>shared/data</c>), which sits beside the repository
 /// checkout, never inside it: walk up from the test assembly's directory and look for a
 /// sibling <c>shared/data</c> folder at each level.
 /// </summary>
-internal static class SharedData
+public static class SharedData
 {
     private static readonly Lazy<string?> RootValue = new(FindRoot);
 
