@@ -1,0 +1,98 @@
+using System.Net.Sockets;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Governance.Contracts.V1;
+using Governance.Grpc;
+
+namespace Governance.Cli.Client;
+
+/// <summary>One connection to a Governance host for the duration of a command.</summary>
+internal sealed class HostClient : IDisposable
+{
+    // Every call carries a deadline so a wedged host ends the command instead of hanging an operator's terminal.
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http;
+    private readonly GrpcClient _client;
+
+    public HostClient(Uri address)
+    {
+        Address = address;
+        _http = GrpcClient.CreateHttpClient(address);
+        _client = new GrpcClient(_http);
+    }
+
+    public Uri Address { get; }
+
+    public Task<ReportIncidentResponse> ReportIncidentAsync(ReportIncidentRequest request, CancellationToken cancellationToken) =>
+        CallAsync<ReportIncidentRequest, ReportIncidentResponse>(GovernanceServices.IncidentService.Method("ReportIncident"), request, cancellationToken);
+
+    public Task<GetIncidentResponse> GetIncidentAsync(GetIncidentRequest request, CancellationToken cancellationToken) =>
+        CallAsync<GetIncidentRequest, GetIncidentResponse>(GovernanceServices.IncidentService.Method("GetIncident"), request, cancellationToken);
+
+    public Task<LookupLocationResponse> LookupLocationAsync(LookupLocationRequest request, CancellationToken cancellationToken) =>
+        CallAsync<LookupLocationRequest, LookupLocationResponse>(GovernanceServices.RegistryService.Method("LookupLocation"), request, cancellationToken);
+
+    public Task<ListCategoriesResponse> ListCategoriesAsync(ListCategoriesRequest request, CancellationToken cancellationToken) =>
+        CallAsync<ListCategoriesRequest, ListCategoriesResponse>(GovernanceServices.RegistryService.Method("ListCategories"), request, cancellationToken);
+
+    public Task<ListGridsResponse> ListGridsAsync(ListGridsRequest request, CancellationToken cancellationToken) =>
+        CallAsync<ListGridsRequest, ListGridsResponse>(GovernanceServices.RegistryService.Method("ListGrids"), request, cancellationToken);
+
+    private async Task<TResponse> CallAsync<TRequest, TResponse>(MethodDescriptor method, TRequest request, CancellationToken cancellationToken)
+        where TRequest : IMessage<TRequest>
+        where TResponse : IMessage<TResponse>, new()
+    {
+        try
+        {
+            return await _client.UnaryAsync<TRequest, TResponse>(
+                method, request, new CallOptions(Deadline: DateTimeOffset.UtcNow + CallTimeout, CancellationToken: cancellationToken))
+                .ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && NobodyListens(e))
+        {
+            throw new HostUnreachableException(Address, e);
+        }
+        catch (RpcException e) when (Inner<HttpProtocolException>(e) is { ErrorCode: Http11Required })
+        {
+            // The host's second port serves HTTP/1.1 (health checks, browsers); the port numbers are easy to swap.
+            throw new CliUsageException(
+                $"{Address.OriginalString} answers HTTP/1.1 only: that is the host's HTTP port (health checks). " +
+                "gRPC is on its h2c port (Ports:Grpc, 5080 by default).");
+        }
+    }
+
+    /// <summary>The HTTP/2 error code a server sends when it will only speak HTTP/1.1 (RFC 9113, section 7).</summary>
+    private const long Http11Required = 0xD;
+
+    private static T? Inner<T>(Exception exception) where T : Exception
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is T found)
+            {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// True when the connection itself failed (refused, no such host), as opposed to a host that answered
+    /// UNAVAILABLE: only the first deserves "start the host".
+    /// </summary>
+    private static bool NobodyListens(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+                or SocketException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Governance.Cli.Client;
+using Governance.Cli.Store;
+
+namespace Governance.Cli;
+
+/// <summary>The command tree: client commands talk to a running host, store commands write the registry directly.</summary>
+internal static class GovernanceCommands
+{
+    public static RootCommand Root()
+    {
+        var root = new RootCommand(
+            "Operate a Governance (网格化治理) installation: report and look up incidents against a running host, " +
+            "or load county boundaries and grid layers into its store.");
+        foreach (var command in ClientCommands.All().Concat(StoreCommands.All()))
+        {
+            root.Subcommands.Add(command);
+        }
+        return root;
+    }
+}
