@@ -70,9 +70,22 @@ internal static class SqliteSchema
         Execute(connection, durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
         // Without a limit the log file stays at its high-water mark after a checkpoint.
         Execute(connection, "PRAGMA journal_size_limit = 67108864;");
+        // Stream ids of incidents are hashes, so their index takes inserts all over the tree: with SQLite's default
+        // 2 MiB page cache the writer re-reads index pages from the file on every batch (measured: pread was a
+        // tenth of the writer's time). 64 MiB keeps the hot part of the indexes in memory.
+        Execute(connection, "PRAGMA cache_size = -65536;");
+        UseMemoryMap(connection);
     }
 
-    public static void ConfigureReader(SqliteConnection connection) => Execute(connection, "PRAGMA query_only = ON;");
+    public static void ConfigureReader(SqliteConnection connection)
+    {
+        Execute(connection, "PRAGMA query_only = ON;");
+        UseMemoryMap(connection);
+    }
+
+    // Reads through a memory map cost no system call per page, which matters on virtual machines where every
+    // syscall is expensive. Writes still go through the WAL, so durability is unchanged.
+    private static void UseMemoryMap(SqliteConnection connection) => Execute(connection, "PRAGMA mmap_size = 268435456;");
 
     /// <summary>Creates or migrates the schema under a write lock, so concurrent initialisers (other processes) are safe.</summary>
     public static void Migrate(SqliteConnection connection)
