@@ -52,26 +52,4 @@ internal sealed class LruCache<TKey, TValue> where TKey : notnull
             }
         }
     }
-
-    public void Remove(TKey key)
-    {
-        lock (_gate)
-        {
-            if (_map.Remove(key, out var node))
-            {
-                _order.Remove(node);
-            }
-        }
-    }
-
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _map.Count;
-            }
-        }
-    }
 }
