@@ -112,4 +112,26 @@ public sealed class ReportIncidentTests(HostWithDemoCounty world) : IClassFixtur
         var malformed = await Assert.ThrowsAsync<RpcException>(() => Host.GetIncidentAsync("../etc/passwd"));
         Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
     }
+
+    [Fact]
+    public async Task GivenPagesOfGrids_WhenListedUnderATownship_ThenEveryGridOnceInCodeOrderAndABadTokenIsRefused()
+    {
+        var township = world.Grids[500].Township.Code;
+        var listed = new List<string>();
+        var token = "";
+        do
+        {
+            var page = await Host.CallAsync<ListGridsRequest, ListGridsResponse>("RegistryService", "ListGrids",
+                new ListGridsRequest { RegionCode = township, PageSize = 7, PageToken = token });
+            Assert.InRange(page.Grids.Count, 1, 7);
+            listed.AddRange(page.Grids.Select(g => g.Code));
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+
+        Assert.Equal(world.Grids.Where(g => g.Township.Code == township).Select(g => g.Code), listed);
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+        var error = await Assert.ThrowsAsync<RpcException>(() => Host.CallAsync<ListGridsRequest, ListGridsResponse>(
+            "RegistryService", "ListGrids", new ListGridsRequest { PageToken = "not-a-token" }));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Governance.Contracts.V1;
 using Governance.Grpc;
 using Governance.Incidents.Registry;
@@ -79,8 +78,9 @@ public sealed class RegistryGrpcService(Router router)
     {
         var view = router.View;
         var pageSize = request.PageSize switch { <= 0 => DefaultPageSize, > MaxPageSize => MaxPageSize, var n => n };
-        var start = 0;
-        if (request.PageToken.Length > 0 && !int.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out start))
+        // The token is the last grid code of the previous page, not an offset: a grid imported between two pages
+        // then neither shifts nor repeats what the next page holds.
+        if (request.PageToken.Length > 0 && !Domain.Regions.RegionCode.TryParse(request.PageToken, out _, out _))
         {
             throw new RpcException(StatusCode.InvalidArgument, "page_token is not one this service issued; pass next_page_token unchanged or leave it empty.");
         }
@@ -95,13 +95,17 @@ public sealed class RegistryGrpcService(Router router)
         }
         var crs = ReportValidation.OutputCrs(request.CoordinateSystem);
         var response = new ListGridsResponse { TotalCount = matching.Count };
-        foreach (var index in matching.Skip(start).Take(pageSize))
+        var page = matching
+            .Where(i => string.CompareOrdinal(view.GridCodes[i], request.PageToken) > 0)
+            .Take(pageSize + 1)
+            .ToList();
+        foreach (var index in page.Take(pageSize))
         {
             response.Grids.Add(ToContract(view, index, crs));
         }
-        if (start + pageSize < matching.Count)
+        if (page.Count > pageSize)
         {
-            response.NextPageToken = (start + pageSize).ToString(CultureInfo.InvariantCulture);
+            response.NextPageToken = view.GridCodes[page[pageSize - 1]];
         }
         return Task.FromResult(response);
     }

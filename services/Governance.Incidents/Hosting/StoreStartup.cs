@@ -37,6 +37,16 @@ internal sealed class StoreStartup(
                 (long)generated.TotalMilliseconds, (long)(started.Elapsed - generated).TotalMilliseconds);
         }
         await registry.RefreshAsync(cancellationToken);
+        var view = registry.Current;
+        if (view.Snapshot.FindRegion(DemoCounty.Code) is not null && !view.Snapshot.Rules.Any(r => r.ScopeCode.StartsWith(DemoCounty.Code, StringComparison.Ordinal)))
+        {
+            // The seeder writes the matrix last, so a demo county without rules was interrupted part-way. It is not
+            // re-generated over what is stored: tessellation is deterministic per platform, not across platforms,
+            // and a redrawn grid would clash with the stored one.
+            logger.LogWarning(
+                "The demo county {County} in {Directory} is incomplete ({Grids} grids, no responsibility rules): its first start was interrupted. Stop the host, delete that folder and start again.",
+                DemoCounty.Code, options.Value.DataDirectory, view.GridCodes.Count);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
