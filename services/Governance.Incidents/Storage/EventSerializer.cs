@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Governance.Domain;
 using Governance.Domain.Incidents;
 using Governance.Domain.Registry;
@@ -15,13 +16,16 @@ public static class EventSerializer
 {
     // Chinese text is stored as UTF-8, not as \uXXXX escapes: the audit trail stays readable with any SQLite or
     // PostgreSQL client, and half the size. The store is not HTML, so escaping for HTML safety buys nothing.
-    private static readonly StoredEventJsonContext Context = new(new JsonSerializerOptions(StoredEventJsonContext.Default.Options)
+    // An event type added to the domain but not yet to the generated context still serialises (by reflection)
+    // rather than failing a command; a test insists every registered type is generated, so none stays slow.
+    private static readonly JsonSerializerOptions Options = new(StoredEventJsonContext.Default.Options)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(StoredEventJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+    };
 
     public static byte[] Serialize(IDomainEvent @event) =>
-        JsonSerializer.SerializeToUtf8Bytes(@event, @event.GetType(), Context);
+        JsonSerializer.SerializeToUtf8Bytes(@event, @event.GetType(), Options);
 
     public static IDomainEvent Deserialize(string type, ReadOnlySpan<byte> data)
     {
@@ -29,15 +33,15 @@ public static class EventSerializer
         {
             throw new InvalidDataException($"Stored event type '{type}' is not known to this version of the service.");
         }
-        return (IDomainEvent)(JsonSerializer.Deserialize(data, clrType, Context)
+        return (IDomainEvent)(JsonSerializer.Deserialize(data, clrType, Options)
             ?? throw new InvalidDataException($"Stored event of type '{type}' is empty."));
     }
 
     public static byte[] SerializeMetadata(EventMetadata metadata) =>
-        JsonSerializer.SerializeToUtf8Bytes(metadata, Context.EventMetadata);
+        JsonSerializer.SerializeToUtf8Bytes(metadata, Options);
 
     public static EventMetadata DeserializeMetadata(ReadOnlySpan<byte> data) =>
-        data.IsEmpty ? EventMetadata.None : JsonSerializer.Deserialize(data, Context.EventMetadata) ?? EventMetadata.None;
+        data.IsEmpty ? EventMetadata.None : JsonSerializer.Deserialize<EventMetadata>(data, Options) ?? EventMetadata.None;
 }
 
 /// <summary>
@@ -69,4 +73,4 @@ public sealed record EventMetadata(string? Client, string? Peer, string? TracePa
 [JsonSerializable(typeof(IncidentReported))]
 [JsonSerializable(typeof(IncidentRegistered))]
 [JsonSerializable(typeof(IncidentDispatched))]
-internal sealed partial class StoredEventJsonContext : JsonSerializerContext;
+public sealed partial class StoredEventJsonContext : JsonSerializerContext;
