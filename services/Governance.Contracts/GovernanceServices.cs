@@ -12,6 +12,10 @@ public static class GovernanceServices
 
     public static ServiceDescriptor RegistryService { get; } = Find(RegistryReflection.Descriptor, "governance.v1.RegistryService");
 
+    public static ServiceDescriptor WorkflowService { get; } = Find(WorkflowReflection.Descriptor, "governance.v1.WorkflowService");
+
+    public static ServiceDescriptor WorklistService { get; } = Find(WorklistReflection.Descriptor, "governance.v1.WorklistService");
+
     public static MethodDescriptor Method(this ServiceDescriptor service, string name) =>
         service.FindMethodByName(name) ?? throw new ArgumentException($"{service.FullName} has no method {name}.", nameof(name));
 

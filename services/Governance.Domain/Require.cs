@@ -52,6 +52,20 @@ internal static partial class Require
         return trimmed;
     }
 
+    /// <summary>Notes of handling or supervision: a paragraph or two, what was done and found.</summary>
+    public const int MaxNoteLength = 2000;
+
+    public static string Note(string? value, string what)
+    {
+        var trimmed = value?.Trim() ?? "";
+        if (trimmed.Length == 0)
+            throw DomainException.Invalid($"{what}: the note is empty; say what was done or found.");
+        var length = trimmed.EnumerateRunes().Count();
+        if (length > MaxNoteLength)
+            throw DomainException.Invalid($"{what}: the note has {length} characters; at most {MaxNoteLength} are allowed.");
+        return trimmed;
+    }
+
     public static T Defined<T>(T value, string what) where T : struct, Enum =>
         Enum.IsDefined(value)
             ? value

@@ -18,6 +18,10 @@ public class EventTypeTests
     private static readonly CategorySnapshot Category = new("LE-0101", "暴露垃圾", Platform.LawEnforcement, TimeLimit.WorkingHours(2),
         TimeLimit.WorkingDays(1), true, true);
 
+    private static readonly Actor Center = new("zx-1", ActorRole.CountyCenter);
+    private static readonly Actor Township = new("zh-1", ActorRole.TownshipOffice);
+    private static readonly Actor Handler = new("bm-1", ActorRole.DepartmentHandler);
+
     public static readonly IDomainEvent[] Samples =
     [
         new RegionDefined("330282001", "浒山街道", RegionLevel.Township, "330282", Admin, Now),
@@ -39,7 +43,27 @@ public class EventTypeTests
             Now, [new PhotoMetadata("p1", new string('a', 64), "image/jpeg", 1000, null)], Routing, Now),
         new IncidentRegistered("inc-1", true, "auto", IncidentDecider.AutoDispatchRule, Now),
         new IncidentDispatched("inc-1", "330282101-ZFZD", ["330282-CGJ"], Now, Now, Now, Now, true, null, IncidentDecider.AutoDispatchRule, Now),
+        new IncidentFlaggedAsDuplicate("inc-1", "inc-0", 12.5, IncidentDecider.DuplicateRule, Now),
+        new IncidentRejected("inc-1", "不属于受理范围", Center, Now),
+        new IncidentMerged("inc-1", "inc-0", "重复上报", Center, Now),
+        new DuplicateMerged("inc-0", "inc-1", Center, Now),
+        new AssignmentSigned("inc-1", "330282101-ZFZD", Handler, Now),
+        new AssignmentReturned("inc-1", "330282101-ZFZD", "不属于本部门职责", Handler, Now),
+        new ProgressReported("inc-1", "330282101-ZFZD", "已到现场", [new PhotoMetadata("p2", new string('b', 64), "image/png", 10, Now)], Handler, Now),
+        new AssignmentHandled("inc-1", "330282101-ZFZD", "已清理", [], Handler, Now),
+        new IncidentVerified("inc-1", null, Center, Now),
+        new ReworkRequired("inc-1", "仍有垃圾", ["330282101-ZFZD"], Center, Now),
+        new IncidentClosed("inc-1", "结案", Center, Now),
+        new IncidentReopened("inc-1", "问题复发", Center, Now),
+        new IncidentEscalated("inc-1", "330282101", "镇级无法解决", Township, Now),
+        new IncidentSupervised("inc-1", "请尽快处置", 2, Center, Now),
+        new ExtensionRequested("inc-1", "330282101-ZFZD", TimeLimit.WorkingDays(2), "需要协调", Handler, Now),
+        new ExtensionApproved("inc-1", "330282101-ZFZD", Now, Now.AddDays(2), Now.AddDays(1), null, Center, Now),
+        new ExtensionRefused("inc-1", "330282101-ZFZD", "不予延期", Center, Now),
+        new IncidentResolvedOnSpot("inc-1", "已现场劝离", [], new Actor("gw-1", ActorRole.GridWorker), Now),
+        new DeadlineAlarmRaised("inc-1", "330282101-ZFZD", DeadlineKind.Handle, AlarmLevel.Overdue, Now, IncidentDecider.DeadlineScheduler, Now),
     ];
+
 
     [Fact]
     public void GivenAssembly_WhenListingEventTypes_ThenEveryEventIsRegisteredOnceWithAVersionedName()

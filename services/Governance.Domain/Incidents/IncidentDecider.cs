@@ -3,7 +3,7 @@ using Governance.Domain.Calendar;
 namespace Governance.Domain.Incidents;
 
 /// <summary>Decisions and fold of the incident stream (<c>incident-{id}</c>).</summary>
-public static class IncidentDecider
+public static partial class IncidentDecider
 {
     /// <summary>Enough for a detailed account; a longer text is a document and belongs in an attachment.</summary>
     public const int MaxDescriptionLength = 2000;
@@ -30,37 +30,39 @@ public static class IncidentDecider
     /// <summary>Recorded as the actor of registrations and dispatches made by the auto-dispatch rule.</summary>
     public static readonly Actor AutoDispatchRule = Actor.System("rule:auto-dispatch");
 
+    /// <summary>Recorded as the actor of duplicate flags.</summary>
+    public static readonly Actor DuplicateRule = Actor.System("rule:duplicate-detection");
+
+    /// <summary>Recorded as the actor of deadline alarms.</summary>
+    public static readonly Actor DeadlineScheduler = Actor.System("scheduler:deadlines");
+
     public static IReadOnlyList<IIncidentEvent> Decide(Incident? state, IIncidentCommand command, WorkingCalendar calendar) => command switch
     {
         ReportIncident c => Report(state, c, calendar),
-        _ => throw new ArgumentException($"Unknown incident command {command.GetType().Name}.", nameof(command)),
+        _ => DecideWorkflow(Existing(state, command), command, calendar),
     };
 
     public static Incident Apply(Incident? state, IIncidentEvent @event) => @event switch
     {
-        IncidentReported e => new Incident(
-            e.IncidentId, IncidentState.Reported, e.Reporter, e.ClientReportId, e.Channel, e.Category, e.Description, e.Location,
-            e.OccurredAt, e.At, e.Photos, e.Routing,
-            RegisteredAt: null, DispatchedAt: null, LeadDepartmentCode: null, AssistingDepartmentCodes: [],
-            SignDeadline: null, SignWarningAt: null, HandleDeadline: null, HandleWarningAt: null,
-            Version: 1, History: [new IncidentHistoryEntry(IncidentReported.EventType, e.At, e.Reporter, null)]),
-        IncidentRegistered e => Next(state, e.IncidentId, IncidentRegistered.EventType, e.At, e.By, e.Note) with
+        IncidentReported e => new Incident
         {
-            State = IncidentState.Registered,
-            RegisteredAt = e.At,
+            Id = e.IncidentId,
+            State = IncidentState.Reported,
+            Reporter = e.Reporter,
+            ClientReportId = e.ClientReportId,
+            Channel = e.Channel,
+            Category = e.Category,
+            Description = e.Description,
+            Location = e.Location,
+            OccurredAt = e.OccurredAt,
+            ReportedAt = e.At,
+            Photos = e.Photos,
+            Routing = e.Routing,
+            Version = 1,
+            History = [new IncidentHistoryEntry(IncidentReported.EventType, e.At, e.Reporter, null)],
         },
-        IncidentDispatched e => Next(state, e.IncidentId, IncidentDispatched.EventType, e.At, e.By, e.Note) with
-        {
-            State = IncidentState.Dispatched,
-            DispatchedAt = e.At,
-            LeadDepartmentCode = e.LeadDepartmentCode,
-            AssistingDepartmentCodes = e.AssistingDepartmentCodes,
-            SignDeadline = e.SignDeadline,
-            SignWarningAt = e.SignWarningAt,
-            HandleDeadline = e.HandleDeadline,
-            HandleWarningAt = e.HandleWarningAt,
-        },
-        _ => throw new ArgumentException($"Unknown incident event {@event.GetType().Name}.", nameof(@event)),
+        _ => ApplyWorkflow(state ?? throw new InvalidOperationException(
+            $"The stream of incident {IdOf(@event)} does not start with {IncidentReported.EventType}."), @event),
     };
 
     public static Incident? Fold(IEnumerable<IIncidentEvent> events) => events.Aggregate((Incident?)null, (s, e) => Apply(s, e));
@@ -99,6 +101,15 @@ public static class IncidentDecider
 
         var reported = new IncidentReported(c.IncidentId, c.Reporter, c.ClientReportId, c.Channel, category, description, c.Location,
             c.OccurredAt, photos, c.Routing, c.Now);
+
+        // A likely duplicate waits for a person: dispatching it would send a department the same job twice.
+        if (c.LikelyDuplicateOf is { } candidate)
+        {
+            Require.Identifier(candidate.IncidentId, "Duplicate candidate id");
+            if (candidate.IncidentId == c.IncidentId)
+                throw DomainException.Invalid("An incident cannot be a duplicate of itself.");
+            return [reported, new IncidentFlaggedAsDuplicate(c.IncidentId, candidate.IncidentId, Math.Round(candidate.DistanceMetres, 1), DuplicateRule, c.Now)];
+        }
 
         // A command office named by the fallback is a dispatcher, not a handler: "dispatching" to it would only hide
         // the incident from its worklist as if handled elsewhere, so those wait for a person to register them.
@@ -172,7 +183,7 @@ public static class IncidentDecider
                 $"Occurred-at {occurredAt:O} is more than {MaxReportAge.TotalDays:0} days ago; report older matters through the 12345 hotline or the petition office.");
     }
 
-    private static PhotoMetadata[] CheckPhotos(IReadOnlyList<PhotoMetadata>? photos, DateTimeOffset now)
+    internal static PhotoMetadata[] CheckPhotos(IReadOnlyList<PhotoMetadata>? photos, DateTimeOffset now)
     {
         photos ??= [];
         if (photos.Count > MaxPhotos)
@@ -198,16 +209,5 @@ public static class IncidentDecider
             checkedPhotos[i] = photo with { Sha256 = photo.Sha256.ToLowerInvariant() };
         }
         return checkedPhotos;
-    }
-
-    private static Incident Next(Incident? state, string id, string eventType, DateTimeOffset at, Actor by, string? note)
-    {
-        if (state is null)
-            throw new InvalidOperationException($"The stream of incident {id} does not start with {IncidentReported.EventType}.");
-        return state with
-        {
-            Version = state.Version + 1,
-            History = state.History.Add(new IncidentHistoryEntry(eventType, at, by, note)),
-        };
     }
 }

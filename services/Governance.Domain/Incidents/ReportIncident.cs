@@ -10,6 +10,8 @@ public interface IIncidentCommand;
 /// the report and decides whether it is registered and dispatched at once.
 /// The incident id is chosen by the caller so a retry can reuse it; the client report id is the client's own id for
 /// the report, and the same reporter's retry with the same id is recognised and changes nothing.
+/// <see cref="LikelyDuplicateOf"/> is the open incident the application found near by (same category, within the
+/// category's radius and window), if any.
 /// </summary>
 public sealed record ReportIncident(
     string IncidentId,
@@ -22,4 +24,5 @@ public sealed record ReportIncident(
     DateTimeOffset OccurredAt,
     IReadOnlyList<PhotoMetadata> Photos,
     RoutingOutcome Routing,
-    DateTimeOffset Now) : IIncidentCommand;
+    DateTimeOffset Now,
+    DuplicateCandidate? LikelyDuplicateOf = null) : IIncidentCommand;

@@ -12,7 +12,7 @@ namespace Governance.Incidents.Api;
 /// <summary>Domain records to wire messages. One place, so every RPC shows an incident the same way.</summary>
 internal static class ContractMapping
 {
-    public static C.Incident ToContract(Incident incident, Geo.CoordinateSystem output, RegistryView view)
+    public static C.Incident ToContract(Incident incident, Geo.CoordinateSystem output, RegistryView view, DateTimeOffset now)
     {
         var point = Geo.ChinaCoordinates.FromWgs84(new Geo.GeoPoint(incident.Location.Longitude, incident.Location.Latitude), output);
         var message = new C.Incident
@@ -37,19 +37,31 @@ internal static class ContractMapping
             Routing = ToContract(incident.Routing, view),
             OccurredAt = Timestamp.FromDateTimeOffset(incident.OccurredAt),
             ReportedAt = Timestamp.FromDateTimeOffset(incident.ReportedAt),
-            CrossDepartment = incident.AssistingDepartmentCodes.Count > 0,
+            CrossDepartment = incident.CrossDepartment,
+            Escalated = incident.Escalated,
+            Supervisions = incident.Supervisions,
+            Returns = incident.Returns,
+            FailedVerifications = incident.FailedVerifications,
+            Reopens = incident.Reopens,
+            MergedIntoIncidentId = incident.MergedInto ?? "",
+            LikelyDuplicateOfIncidentId = incident.LikelyDuplicateOf?.IncidentId ?? "",
+            LikelyDuplicateDistanceMeters = incident.LikelyDuplicateOf?.DistanceMetres ?? 0,
+            Overdue = incident.IsOpen && incident.IsOverdue(now),
         };
+        message.MergedIncidentIds.Add(incident.MergedDuplicates);
+        message.DepartmentsInvolved.Add(incident.DepartmentsInvolved);
+        if (incident.ClosedAt is { } closed)
+        {
+            message.ClosedAt = Timestamp.FromDateTimeOffset(closed);
+        }
         if (incident.RegisteredAt is { } registered)
         {
             message.RegisteredAt = Timestamp.FromDateTimeOffset(registered);
         }
-        if (incident.LeadDepartmentCode is { } lead && incident.DispatchedAt is { } dispatched)
+        // Active assignments first (lead, then assistants), then the returned and withdrawn ones for the record.
+        foreach (var assignment in incident.Assignments.OrderBy(a => a.IsActive ? 0 : 1).ThenBy(a => a.Role))
         {
-            message.Assignments.Add(Assignment(lead, C.AssignmentRole.Lead, incident, dispatched));
-            foreach (var assisting in incident.AssistingDepartmentCodes)
-            {
-                message.Assignments.Add(Assignment(assisting, C.AssignmentRole.Assist, incident, dispatched));
-            }
+            message.Assignments.Add(ToContract(assignment, incident.IsOpen, now));
         }
         if (incident.HandleDeadline is { } handle)
         {
@@ -72,32 +84,72 @@ internal static class ContractMapping
                 Version = ++version,
                 Type = entry.EventType,
                 At = Timestamp.FromDateTimeOffset(entry.At),
-                Actor = new C.Actor { Subject = entry.By.SubjectId, Role = entry.By.Role.ToString() },
+                Actor = ToContract(entry.By),
                 Summary = entry.Note ?? "",
             });
         }
         return message;
     }
 
-    private static C.Assignment Assignment(string department, C.AssignmentRole role, Incident incident, DateTimeOffset dispatched)
+    public static C.Assignment ToContract(Assignment assignment, bool open, DateTimeOffset now)
     {
-        var assignment = new C.Assignment
+        var message = new C.Assignment
         {
-            DepartmentCode = department,
-            Role = role,
-            State = C.AssignmentState.Dispatched,
-            DispatchedAt = Timestamp.FromDateTimeOffset(dispatched),
+            DepartmentCode = assignment.DepartmentCode,
+            Role = (C.AssignmentRole)(int)assignment.Role,
+            State = (C.AssignmentState)(int)assignment.State,
+            DispatchedAt = Timestamp.FromDateTimeOffset(assignment.DispatchedAt),
+            SignDeadline = Timestamp.FromDateTimeOffset(assignment.SignDeadline),
+            SignWarningAt = Timestamp.FromDateTimeOffset(assignment.SignWarningAt),
+            HandleDeadline = Timestamp.FromDateTimeOffset(assignment.HandleDeadline),
+            HandleWarningAt = Timestamp.FromDateTimeOffset(assignment.HandleWarningAt),
+            Reworks = assignment.Reworks,
+            Extensions = assignment.Extensions,
+            ProgressReports = assignment.ProgressReports,
+            Overdue = open && assignment.IsActive && (assignment.IsOverdue(DeadlineKind.Sign, now) || assignment.IsOverdue(DeadlineKind.Handle, now)),
+            Warning = open && assignment.IsActive && (
+                (assignment.Awaits(DeadlineKind.Sign) && now >= assignment.SignWarningAt)
+                || (assignment.Awaits(DeadlineKind.Handle) && now >= assignment.HandleWarningAt)),
         };
-        if (incident.SignDeadline is { } sign)
+        if (assignment.AcceptedAt is { } accepted)
         {
-            assignment.SignDeadline = Timestamp.FromDateTimeOffset(sign);
+            message.AcceptedAt = Timestamp.FromDateTimeOffset(accepted);
         }
-        if (incident.HandleDeadline is { } handle)
+        if (assignment.HandledAt is { } handled)
         {
-            assignment.HandleDeadline = Timestamp.FromDateTimeOffset(handle);
+            message.HandledAt = Timestamp.FromDateTimeOffset(handled);
         }
-        return assignment;
+        if (assignment.ReturnedAt is { } returned)
+        {
+            message.ReturnedAt = Timestamp.FromDateTimeOffset(returned);
+        }
+        if (assignment.PendingExtension is { } pending)
+        {
+            message.PendingExtension = new C.ExtensionRequest
+            {
+                Extra = ToContract(pending.Extra),
+                Reason = pending.Reason,
+                RequestedBy = ToContract(pending.By),
+                RequestedAt = Timestamp.FromDateTimeOffset(pending.At),
+            };
+        }
+        return message;
     }
+
+    public static C.Actor ToContract(Domain.Actor actor) => new() { Subject = actor.SubjectId, Role = RoleName(actor.Role) };
+
+    /// <summary>The role as the token spells it (grid_worker, county_center, ...), the same word in every message.</summary>
+    public static string RoleName(Domain.ActorRole role) => role switch
+    {
+        Domain.ActorRole.GridWorker => "grid_worker",
+        Domain.ActorRole.DepartmentHandler => "department_handler",
+        Domain.ActorRole.TownshipOffice => "township_office",
+        Domain.ActorRole.CountyCenter => "county_center",
+        Domain.ActorRole.Leader => "leader",
+        Domain.ActorRole.Administrator => "administrator",
+        Domain.ActorRole.Citizen => "citizen",
+        _ => "system",
+    };
 
     public static C.Routing ToContract(RoutingOutcome outcome, RegistryView view)
     {
@@ -179,7 +231,7 @@ internal static class ContractMapping
         RequiresAfterPhoto = category.RequiresAfterPhoto,
     };
 
-    private static C.TimeLimit ToContract(Domain.Calendar.TimeLimit limit) => new()
+    public static C.TimeLimit ToContract(Domain.Calendar.TimeLimit limit) => new()
     {
         Amount = limit.Amount,
         Unit = limit.Unit switch

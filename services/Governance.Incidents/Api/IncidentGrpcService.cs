@@ -2,18 +2,19 @@ using Governance.Contracts.V1;
 using Governance.Grpc;
 using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
+using Governance.Incidents.Storage;
 
 namespace Governance.Incidents.Api;
 
 /// <summary>governance.v1.IncidentService, bound by name from the protoc descriptor.</summary>
-public sealed class IncidentGrpcService(ReportingService reporting, RegistryCache registry)
+public sealed class IncidentGrpcService(ReportingService reporting, IncidentStore incidents, RegistryCache registry, TimeProvider clock)
 {
     public async Task<ReportIncidentResponse> ReportIncident(ReportIncidentRequest request, ServerCallContext context)
     {
         var (incident, created) = await reporting.ReportAsync(request, context.Peer, context.CancellationToken);
         return new ReportIncidentResponse
         {
-            Incident = ContractMapping.ToContract(incident, Geography.CoordinateSystem.Wgs84, registry.Current),
+            Incident = ContractMapping.ToContract(incident, Geography.CoordinateSystem.Wgs84, registry.Current, clock.GetUtcNow()),
             Created = created,
         };
     }
@@ -25,11 +26,11 @@ public sealed class IncidentGrpcService(ReportingService reporting, RegistryCach
             throw new RpcException(StatusCode.InvalidArgument,
                 $"incident_id '{request.IncidentId}' is not an incident id (32 lowercase hex characters, as ReportIncident returned it).");
         }
-        var incident = await reporting.GetAsync(request.IncidentId, context.CancellationToken)
+        var incident = await incidents.GetAsync(request.IncidentId, context.CancellationToken)
             ?? throw new RpcException(StatusCode.NotFound, $"Incident {request.IncidentId} does not exist.");
         return new GetIncidentResponse
         {
-            Incident = ContractMapping.ToContract(incident, ReportValidation.OutputCrs(request.CoordinateSystem), registry.Current),
+            Incident = ContractMapping.ToContract(incident, ReportValidation.OutputCrs(request.CoordinateSystem), registry.Current, clock.GetUtcNow()),
         };
     }
 }

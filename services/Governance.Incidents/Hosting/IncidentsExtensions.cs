@@ -47,6 +47,7 @@ public static class IncidentsExtensions
         services.AddSingleton<RegistryWriter>();
         services.AddSingleton<RegistrySeeder>();
         services.AddSingleton<Router>();
+        services.AddSingleton<IncidentStore>();
         services.AddSingleton<ReportingService>();
         services.AddSingleton<IncidentGrpcService>();
         services.AddSingleton<RegistryGrpcService>();

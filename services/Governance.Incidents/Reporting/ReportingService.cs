@@ -7,10 +7,8 @@ using Governance.Domain.Calendar;
 using Governance.Domain.Incidents;
 using Governance.EventStore;
 using Governance.Grpc;
-using Governance.Incidents.Hosting;
 using Governance.Incidents.Routing;
 using Governance.Incidents.Storage;
-using Microsoft.Extensions.Options;
 using Geo = Governance.Geography;
 
 namespace Governance.Incidents.Reporting;
@@ -22,15 +20,12 @@ namespace Governance.Incidents.Reporting;
 /// </summary>
 public sealed class ReportingService(
     DomainStreams streams,
+    IncidentStore incidents,
     Router router,
     WorkingCalendar calendar,
-    TimeProvider clock,
-    IOptions<IncidentsOptions> options)
+    TimeProvider clock)
 {
     private const int MaxConflictRetries = 5;
-
-    private readonly KeyedLock _locks = new();
-    private readonly LruCache<string, Incident> _cache = new(options.Value.IncidentCacheCapacity);
 
     public async Task<(Incident Incident, bool Created)> ReportAsync(ReportIncidentRequest request, string? peer, CancellationToken cancellationToken)
     {
@@ -40,10 +35,10 @@ public sealed class ReportingService(
         var incidentId = IncidentIds.For(request.ReporterId, request.ClientReportId);
         activity?.SetTag("governance.incident_id", incidentId);
 
-        using (await _locks.AcquireAsync(incidentId, cancellationToken).ConfigureAwait(false))
+        using (await incidents.Locks.AcquireAsync(incidentId, cancellationToken).ConfigureAwait(false))
         {
             // A retry answered from this process's cache costs no store round trip.
-            if (_cache.TryGet(incidentId, out var cached))
+            if (await incidents.LoadUnlockedAsync(incidentId, fresh: false, cancellationToken, cacheOnly: true).ConfigureAwait(false) is { } cached)
             {
                 return (EnsureSameReport(cached, request, wgs84), false);
             }
@@ -73,7 +68,7 @@ public sealed class ReportingService(
                     await streams.AppendAsync(StreamNames.Incident(incidentId), ExpectedVersion.NoStream, events,
                         new EventMetadata(request.Channel.ToString(), peer, Activity.Current?.Id), cancellationToken).ConfigureAwait(false);
                     var incident = IncidentDecider.Fold(events)!;
-                    _cache.Set(incidentId, incident);
+                    incidents.Remember(incident);
                     IncidentsTelemetry.Reports.Add(1, new KeyValuePair<string, object?>("created", true));
                     return (incident, true);
                 }
@@ -116,29 +111,8 @@ public sealed class ReportingService(
             now);
     }
 
-    public async Task<Incident?> GetAsync(string incidentId, CancellationToken cancellationToken)
-    {
-        using (await _locks.AcquireAsync(incidentId, cancellationToken).ConfigureAwait(false))
-        {
-            return await TryLoadExistingAsync(incidentId, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<Incident?> TryLoadExistingAsync(string incidentId, CancellationToken cancellationToken)
-    {
-        if (_cache.TryGet(incidentId, out var cached))
-        {
-            return cached;
-        }
-        var (events, _) = await streams.ReadAsync(StreamNames.Incident(incidentId), cancellationToken).ConfigureAwait(false);
-        if (events.Count == 0)
-        {
-            return null;
-        }
-        var incident = IncidentDecider.Fold(events.Cast<IIncidentEvent>())!;
-        _cache.Set(incidentId, incident);
-        return incident;
-    }
+    private Task<Incident?> TryLoadExistingAsync(string incidentId, CancellationToken cancellationToken) =>
+        incidents.LoadUnlockedAsync(incidentId, fresh: false, cancellationToken);
 
     /// <summary>
     /// A client report id names one report. A retry carries the same content; different content under the same id

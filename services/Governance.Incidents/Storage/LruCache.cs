@@ -30,6 +30,17 @@ internal sealed class LruCache<TKey, TValue> where TKey : notnull
         return false;
     }
 
+    public void Remove(TKey key)
+    {
+        lock (_gate)
+        {
+            if (_map.Remove(key, out var node))
+            {
+                _order.Remove(node);
+            }
+        }
+    }
+
     public void Set(TKey key, TValue value)
     {
         if (_capacity == 0)
