@@ -18,7 +18,13 @@ public sealed class DevelopmentSigningKey : IDisposable
     {
         _ecdsa = ecdsa;
         FilePath = filePath;
-        SecurityKey = new ECDsaSecurityKey(ecdsa) { KeyId = KeyIdOf(ecdsa) };
+        SecurityKey = new ECDsaSecurityKey(ecdsa)
+        {
+            KeyId = KeyIdOf(ecdsa),
+            // IdentityModel's shared factory caches signature providers by key thumbprint, across key objects: after a
+            // restart in one process (tests) the cached provider of the disposed ECDsa would be handed out again.
+            CryptoProviderFactory = new CryptoProviderFactory(),
+        };
         Credentials = new SigningCredentials(SecurityKey, Algorithm);
     }
 
@@ -128,7 +134,11 @@ public sealed class DevelopmentSigningKey : IDisposable
         return Load(path);
     }
 
-    public void Dispose() => _ecdsa.Dispose();
+    public void Dispose()
+    {
+        (SecurityKey.CryptoProviderFactory.CryptoProviderCache as IDisposable)?.Dispose();
+        _ecdsa.Dispose();
+    }
 
     /// <summary>The RFC 7638-style thumbprint of the public key, so a token says which key signed it.</summary>
     private static string KeyIdOf(ECDsa ecdsa) =>
