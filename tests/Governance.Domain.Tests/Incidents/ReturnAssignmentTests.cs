@@ -1,3 +1,4 @@
+using Governance.Domain.Calendar;
 using Governance.Domain.Incidents;
 using static Governance.Domain.Tests.Fixtures;
 using static Governance.Domain.Tests.IncidentHistory;
@@ -32,7 +33,7 @@ public class ReturnAssignmentTests
     [Fact]
     public void GivenReturnedEvent_WhenFolded_ThenBackAtTheCenterAndCounted()
     {
-        var incident = Reported().Registered().Dispatched(Cgj, Sjj).ExtensionRequested(Cgj, Calendar.TimeLimit.WorkingDays(1))
+        var incident = Reported().Registered().Dispatched(Cgj, Sjj).ExtensionRequested(Cgj, TimeLimit.WorkingDays(1))
             .Returned(Cgj, At1000).State;
 
         Assert.Equal(IncidentState.Returned, incident.State);
