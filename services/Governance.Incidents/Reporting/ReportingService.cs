@@ -5,6 +5,7 @@ using Incident = Governance.Domain.Incidents.Incident;
 using Governance.Domain;
 using Governance.Domain.Calendar;
 using Governance.Domain.Incidents;
+using Governance.Domain.Routing;
 using Governance.EventStore;
 using Governance.Grpc;
 using Governance.Incidents.Routing;
@@ -27,7 +28,10 @@ public sealed class ReportingService(
 {
     private const int MaxConflictRetries = 5;
 
-    public async Task<(Incident Incident, bool Created)> ReportAsync(ReportIncidentRequest request, string? peer, CancellationToken cancellationToken)
+    // authorize checks the caller may report at the routed place, before anything is written; client is the calling
+    // client for the audit trail (x-client), the channel when it sent none.
+    public async Task<(Incident Incident, bool Created)> ReportAsync(
+        ReportIncidentRequest request, string? client, string? peer, Action<RoutingOutcome>? authorize, CancellationToken cancellationToken)
     {
         using var activity = IncidentsTelemetry.Source.StartActivity("report");
         ReportValidation.Validate(request);
@@ -46,7 +50,7 @@ public sealed class ReportingService(
             IReadOnlyList<IIncidentEvent> events;
             try
             {
-                events = IncidentDecider.Decide(null, Decide(request, incidentId, wgs84), calendar);
+                events = IncidentDecider.Decide(null, Decide(request, incidentId, wgs84, authorize), calendar);
             }
             catch (Exception e) when (e is RpcException or DomainException)
             {
@@ -66,7 +70,7 @@ public sealed class ReportingService(
                 try
                 {
                     await streams.AppendAsync(StreamNames.Incident(incidentId), ExpectedVersion.NoStream, events,
-                        new EventMetadata(request.Channel.ToString(), peer, Activity.Current?.Id), cancellationToken).ConfigureAwait(false);
+                        new EventMetadata(client ?? request.Channel.ToString(), peer, Activity.Current?.Id), cancellationToken).ConfigureAwait(false);
                     var incident = IncidentDecider.Fold(events)!;
                     incidents.Remember(incident);
                     IncidentsTelemetry.Reports.Add(1, new KeyValuePair<string, object?>("created", true));
@@ -84,7 +88,7 @@ public sealed class ReportingService(
         }
     }
 
-    private ReportIncident Decide(ReportIncidentRequest request, string incidentId, Geo.GeoPoint wgs84)
+    private ReportIncident Decide(ReportIncidentRequest request, string incidentId, Geo.GeoPoint wgs84, Action<RoutingOutcome>? authorize)
     {
         var view = router.View;
         var category = view.Snapshot.FindCategory(request.CategoryCode)
@@ -95,6 +99,7 @@ public sealed class ReportingService(
             throw ReportValidation.Invalid($"location: {placement.Reason}.");
         }
         var routing = Router.Outcome(view, placement, category.Code);
+        authorize?.Invoke(routing);
         var now = clock.GetUtcNow();
         return new ReportIncident(
             incidentId,
