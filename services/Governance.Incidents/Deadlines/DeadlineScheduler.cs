@@ -34,10 +34,6 @@ public sealed class DeadlineScheduler(
     private readonly SemaphoreSlim _step = new(1, 1);
     private readonly Dictionary<(string, string, DeadlineKind, AlarmLevel), DateTimeOffset> _retryAfter = [];
     private bool _opened;
-    private long _passes;
-
-    /// <summary>Completed passes of the background loop; tests wait on it.</summary>
-    internal long Passes => Interlocked.Read(ref _passes);
 
     /// <summary>
     /// Brings the index up to the head of the log: for each batch of incident events, the touched incidents' rows are
@@ -264,7 +260,6 @@ public sealed class DeadlineScheduler(
                 delay = _options.RetryDelay;
                 checkpoint = long.MaxValue;
             }
-            Interlocked.Increment(ref _passes);
             if (!await SleepAsync(delay, checkpoint, stoppingToken).ConfigureAwait(false))
             {
                 return;
