@@ -288,11 +288,12 @@ internal static class WorkflowCommands
         // Checked while parsing, so a wrong file is a usage error before anything is read or sent.
         photos.Validators.Add(result =>
         {
-            foreach (var file in result.GetValueOrDefault<FileInfo[]>() ?? [])
+            // The tokens, not the converted value: a missing file already failed conversion, and that error stands alone.
+            foreach (var path in result.Tokens.Select(t => t.Value))
             {
-                if (ContentType(file.Extension) is null)
+                if (ContentType(Path.GetExtension(path)) is null)
                 {
-                    result.AddError($"--photo '{file.Name}' is not a photo the API accepts: use a .jpg, .jpeg, .png, .heic, .heif or .webp file.");
+                    result.AddError($"--photo '{Path.GetFileName(path)}' is not a photo the API accepts: use a .jpg, .jpeg, .png, .heic, .heif or .webp file.");
                 }
             }
         });
