@@ -11,6 +11,9 @@ namespace Governance.Cli;
 /// </summary>
 internal static class CommandRunner
 {
+    /// <summary>The trailer an ABORTED workflow call carries: the incident's version now (workflow.proto).</summary>
+    private const string CurrentVersionTrailer = "current-version";
+
     public const string StartHostHint = "start it with dotnet run --project services/Governance.Standalone";
 
     public static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken, Func<CommandOutput, Task<int>> body)
@@ -35,6 +38,11 @@ internal static class CommandRunner
         catch (RpcException e)
         {
             output.Error($"{StatusNames.Of(e.StatusCode)}: {e.Detail}");
+            // A stale --expect-version: the server's message speaks of expected_version; say it in this tool's words.
+            if (e.StatusCode == StatusCode.Aborted && e.Trailers.TryGetValue(CurrentVersionTrailer, out var current))
+            {
+                output.Note($"current version: {current}. Look at what changed ('governance incident ID'), then retry with --expect-version {current}.");
+            }
             return e.StatusCode == StatusCode.InvalidArgument ? ExitCodes.InvalidArgument : ExitCodes.Failure;
         }
         catch (CliUsageException e)

@@ -190,9 +190,7 @@ internal static class ClientCommands
             }
             var incident = response.Incident;
             var lines = new KeyValueWriter(output.Out);
-            lines.Add("incident", incident.IncidentId);
-            lines.Add("state", Display.State(incident.State));
-            lines.Add("version", incident.Version.ToString(CultureInfo.InvariantCulture));
+            IncidentText.WriteIdentity(lines, incident);
             lines.Add("category", incident.CategoryCode);
             lines.Add("description", incident.Description);
             lines.Add("reporter", $"{incident.ReporterId} via {Display.Name(incident.Channel)} (client id {incident.ClientReportId})");
@@ -215,17 +213,7 @@ internal static class ClientCommands
             {
                 lines.Add("photos", string.Join(", ", incident.Photos.Select(p => p.PhotoId)));
             }
-            if (incident.Assignments.Count > 0)
-            {
-                output.Line();
-                output.Line("assignments:");
-                var assignments = new TableWriter("ROLE", "DEPARTMENT", "STATE", "DISPATCHED", "SIGN BY", "HANDLE BY");
-                foreach (var a in incident.Assignments)
-                {
-                    assignments.Add(Display.Name(a.Role), a.DepartmentCode, Display.Name(a.State), Display.Time(a.DispatchedAt), Display.Time(a.SignDeadline), Display.Time(a.HandleDeadline));
-                }
-                assignments.WriteTo(output.Out, "  ");
-            }
+            IncidentText.WriteAssignments(output, incident);
             output.Line();
             output.Line("history:");
             var history = new TableWriter("VERSION", "AT", "WHAT", "BY", "NOTE");

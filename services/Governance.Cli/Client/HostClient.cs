@@ -47,6 +47,17 @@ internal sealed class HostClient : IDisposable
     public Task<ListGridsResponse> ListGridsAsync(ListGridsRequest request, CancellationToken cancellationToken) =>
         CallAsync<ListGridsRequest, ListGridsResponse>(GovernanceServices.RegistryService.Method("ListGrids"), request, cancellationToken);
 
+    /// <summary>
+    /// A WorkflowService step, found by its request type: each step has a request and a response message of its own,
+    /// so the types name the method and a step cannot be sent to the wrong one.
+    /// </summary>
+    public Task<TResponse> WorkflowAsync<TRequest, TResponse>(TRequest request, CancellationToken cancellationToken)
+        where TRequest : IMessage<TRequest>
+        where TResponse : IMessage<TResponse>, new() =>
+        CallAsync<TRequest, TResponse>(
+            GovernanceServices.WorkflowService.Methods.Single(m => m.InputType.ClrType == typeof(TRequest) && m.OutputType.ClrType == typeof(TResponse)),
+            request, cancellationToken);
+
     private async Task<TResponse> CallAsync<TRequest, TResponse>(MethodDescriptor method, TRequest request, CancellationToken cancellationToken)
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse>, new()

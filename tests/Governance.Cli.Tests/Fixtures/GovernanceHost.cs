@@ -40,6 +40,9 @@ public sealed class GovernanceHost : IAsyncDisposable
     /// <summary>Mints tokens with this host's signing key, the one in its data folder.</summary>
     public DevelopmentTokenIssuer TokenIssuer => _app.Services.GetRequiredService<DevelopmentTokenIssuer>();
 
+    /// <summary>The host's services, to read what it stored (the event store) behind the API.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The address to pass as --address.</summary>
     public Uri GrpcAddress { get; }
 
