@@ -55,8 +55,15 @@ public class MergeIncidentTests
     public void GivenAnyStateButReportedOrRegistered_WhenMerge_ThenFailedPreconditionListingWhatIsAllowed(IncidentState state) =>
         Spec.Incident()
             .Given(InState(state))
-            .When(new MergeIncident(Id, "inc-0", null, Center, At(2026, 3, 3, 9, 0)))
+            .When(new MergeIncident(Id, "inc-8", null, Center, At(2026, 3, 3, 9, 0)))
             .ThenFails(DomainErrorKind.FailedPrecondition, IncidentHistory.NotNow(state, "be merged"));
+
+    [Fact]
+    public void GivenMergedIntoATarget_WhenTheSameMergeIsRetried_ThenNothing() =>
+        Spec.Incident()
+            .Given(Reported().Merged(into: "inc-0"))
+            .When(new MergeIncident(Id, "inc-0", null, Center, At(2026, 3, 3, 9, 0)))
+            .ThenNothing();
 
     // The target's side of the merge.
 
