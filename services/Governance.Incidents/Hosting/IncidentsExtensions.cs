@@ -9,6 +9,7 @@ using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
 using Governance.Incidents.Routing;
 using Governance.Incidents.Storage;
+using Governance.Incidents.Worklists;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,11 @@ public static class IncidentsExtensions
         services.AddSingleton<RegistrySeeder>();
         services.AddSingleton<Router>();
         services.AddSingleton<IncidentStore>();
+        services.AddSingleton<IncidentProjection>();
+        services.AddSingleton<DuplicateFinder>();
+        services.AddSingleton<WorklistWatch>();
+        services.AddSingleton<IncidentHistory>();
+        services.AddSingleton<WorklistGrpcService>();
         services.AddSingleton<ReportingService>();
         services.AddSingleton<IncidentGrpcService>();
         services.AddSingleton<RegistryGrpcService>();
@@ -55,6 +61,7 @@ public static class IncidentsExtensions
         // Order matters: the store opens and the demo county is seeded before the registry loads and gRPC serves.
         services.AddHostedService<StoreStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryCache>());
+        services.AddHostedService(sp => sp.GetRequiredService<IncidentProjection>());
 
         services.AddGrpcServer(o => o.ExceptionMappers.Add(MapException));
         services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry");

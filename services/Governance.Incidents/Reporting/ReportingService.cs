@@ -9,6 +9,7 @@ using Governance.EventStore;
 using Governance.Grpc;
 using Governance.Incidents.Routing;
 using Governance.Incidents.Storage;
+using Governance.Incidents.Worklists;
 using Geo = Governance.Geography;
 
 namespace Governance.Incidents.Reporting;
@@ -22,6 +23,7 @@ public sealed class ReportingService(
     DomainStreams streams,
     IncidentStore incidents,
     Router router,
+    DuplicateFinder duplicates,
     WorkingCalendar calendar,
     TimeProvider clock)
 {
@@ -46,7 +48,7 @@ public sealed class ReportingService(
             IReadOnlyList<IIncidentEvent> events;
             try
             {
-                events = IncidentDecider.Decide(null, Decide(request, incidentId, wgs84), calendar);
+                events = IncidentDecider.Decide(null, await DecideAsync(request, incidentId, wgs84, cancellationToken).ConfigureAwait(false), calendar);
             }
             catch (Exception e) when (e is RpcException or DomainException)
             {
@@ -84,7 +86,7 @@ public sealed class ReportingService(
         }
     }
 
-    private ReportIncident Decide(ReportIncidentRequest request, string incidentId, Geo.GeoPoint wgs84)
+    private async Task<ReportIncident> DecideAsync(ReportIncidentRequest request, string incidentId, Geo.GeoPoint wgs84, CancellationToken cancellationToken)
     {
         var view = router.View;
         var category = view.Snapshot.FindCategory(request.CategoryCode)
@@ -96,6 +98,7 @@ public sealed class ReportingService(
         }
         var routing = Router.Outcome(view, placement, category.Code);
         var now = clock.GetUtcNow();
+        var duplicate = await duplicates.FindAsync(category, wgs84, incidentId, now, cancellationToken).ConfigureAwait(false);
         return new ReportIncident(
             incidentId,
             new Actor(request.ReporterId, ReporterRole(request.Channel)),
@@ -108,7 +111,8 @@ public sealed class ReportingService(
             request.OccurredAt?.ToDateTimeOffset() ?? now,
             [.. request.Photos.Select(ToDomain)],
             routing,
-            now);
+            now,
+            duplicate);
     }
 
     private Task<Incident?> TryLoadExistingAsync(string incidentId, CancellationToken cancellationToken) =>
