@@ -89,6 +89,9 @@ public static partial class IncidentDecider
         Require.Identifier(c.IntoIncidentId, "Target incident id");
         if (c.IntoIncidentId == state.Id)
             throw DomainException.Invalid($"Incident {state.Id} cannot be merged into itself.");
+        // A retried merge whose answer was lost finds it done; the caller then completes the target's half.
+        if (state.MergedInto == c.IntoIncidentId)
+            return [];
         RequireState(state, "be merged", IncidentState.Reported, IncidentState.Registered);
         c.By.Validate("MergeIncident");
         return [new IncidentMerged(state.Id, c.IntoIncidentId, Optional(c.Note, "MergeIncident"), c.By, c.Now)];

@@ -57,6 +57,7 @@ public static class IncidentsExtensions
         services.AddSingleton<ReportingService>();
         services.AddSingleton<IncidentGrpcService>();
         services.AddSingleton<RegistryGrpcService>();
+        services.AddSingleton<WorkflowGrpcService>();
 
         // Order matters: the store opens and the demo county is seeded before the registry loads and gRPC serves.
         services.AddHostedService<StoreStartup>();
@@ -72,6 +73,7 @@ public static class IncidentsExtensions
     {
         endpoints.MapGrpcService<IncidentGrpcService>(GovernanceServices.IncidentService);
         endpoints.MapGrpcService<RegistryGrpcService>(GovernanceServices.RegistryService);
+        endpoints.MapGrpcService<WorkflowGrpcService>(GovernanceServices.WorkflowService);
         endpoints.MapGrpcHealthService();
         return endpoints;
     }

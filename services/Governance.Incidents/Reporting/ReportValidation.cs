@@ -31,23 +31,39 @@ internal static class ReportValidation
         {
             throw Invalid("occurred_at is not a valid timestamp.");
         }
-        for (var i = 0; i < request.Photos.Count; i++)
+        ValidatePhotos(request.Photos, "photos");
+    }
+
+    /// <summary>The wire checks of photo metadata; the domain checks the rest (count, types, sizes).</summary>
+    public static void ValidatePhotos(IReadOnlyList<Contracts.V1.PhotoMetadata> photos, string field)
+    {
+        for (var i = 0; i < photos.Count; i++)
         {
-            var photo = request.Photos[i];
+            var photo = photos[i];
             if (string.IsNullOrWhiteSpace(photo.PhotoId) || photo.PhotoId.Length > 128)
             {
-                throw Invalid($"photos[{i}].photo_id is required (1..128 characters).");
+                throw Invalid($"{field}[{i}].photo_id is required (1..128 characters).");
             }
             if (photo.Sha256.Length != 64 || !photo.Sha256.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f'))
             {
-                throw Invalid($"photos[{i}].sha256 must be 64 lowercase hex characters.");
+                throw Invalid($"{field}[{i}].sha256 must be 64 lowercase hex characters.");
             }
             if (photo.TakenAt is { Nanos: < 0 or > 999_999_999 })
             {
-                throw Invalid($"photos[{i}].taken_at is not a valid timestamp.");
+                throw Invalid($"{field}[{i}].taken_at is not a valid timestamp.");
             }
         }
     }
+
+    /// <summary>Checked photo metadata as the domain takes it.</summary>
+    public static Domain.Incidents.PhotoMetadata[] ToDomain(IReadOnlyList<Contracts.V1.PhotoMetadata> photos, string field)
+    {
+        ValidatePhotos(photos, field);
+        return [.. photos.Select(ToDomain)];
+    }
+
+    public static Domain.Incidents.PhotoMetadata ToDomain(Contracts.V1.PhotoMetadata photo) =>
+        new(photo.PhotoId, photo.Sha256, photo.ContentType, photo.SizeBytes, photo.TakenAt?.ToDateTimeOffset());
 
     /// <summary>Checks a location message and returns its point in WGS84.</summary>
     public static Geo.GeoPoint ValidateLocation(Location? location, string field)

@@ -109,7 +109,7 @@ public sealed class ReportingService(
             new GeoLocation(wgs84.Longitude, wgs84.Latitude, ToDomainCrs(request.Location.CoordinateSystem),
                 request.Location.AccuracyMeters > 0 ? request.Location.AccuracyMeters : null),
             request.OccurredAt?.ToDateTimeOffset() ?? now,
-            [.. request.Photos.Select(ToDomain)],
+            [.. request.Photos.Select(ReportValidation.ToDomain)],
             routing,
             now,
             duplicate);
@@ -147,7 +147,4 @@ public sealed class ReportingService(
 
     private static Domain.Incidents.CoordinateSystem ToDomainCrs(Contracts.V1.CoordinateSystem system) =>
         system == Contracts.V1.CoordinateSystem.Gcj02 ? Domain.Incidents.CoordinateSystem.Gcj02 : Domain.Incidents.CoordinateSystem.Wgs84;
-
-    private static Domain.Incidents.PhotoMetadata ToDomain(Contracts.V1.PhotoMetadata photo) =>
-        new(photo.PhotoId, photo.Sha256, photo.ContentType, photo.SizeBytes, photo.TakenAt?.ToDateTimeOffset());
 }
