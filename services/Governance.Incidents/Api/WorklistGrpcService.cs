@@ -3,6 +3,7 @@ using Governance.Contracts.V1;
 using Governance.Domain;
 using Governance.Grpc;
 using Governance.Incidents.Reporting;
+using Governance.Incidents.Security;
 using Governance.Incidents.Worklists;
 using DomainState = Governance.Domain.Incidents.IncidentState;
 
@@ -16,6 +17,23 @@ public sealed class WorklistGrpcService(IncidentProjection projection, WorklistW
 {
     /// <summary>How long a list waits for the projection to fold writes acknowledged just before it.</summary>
     private static readonly TimeSpan ReadYourWritesLimit = TimeSpan.FromSeconds(2);
+
+    public Task<ListIncidentsResponse> ListIncidents(ListIncidentsRequest request, ServerCallContext context) =>
+        ListAsync(ViewerOf(context.RequireCaller()), request, context.CancellationToken);
+
+    public Task WatchWorklist(WatchWorklistRequest request, IServerStreamWriter<WatchWorklistResponse> writer, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        return WatchAsync(ViewerOf(caller), request, writer, reason => context.Deny(caller, reason), context.CancellationToken);
+    }
+
+    public Task<GetIncidentHistoryResponse> GetIncidentHistory(GetIncidentHistoryRequest request, ServerCallContext context)
+    {
+        var caller = context.RequireCaller();
+        return HistoryAsync(ViewerOf(caller), request, reason => context.Deny(caller, reason), context.CancellationToken);
+    }
+
+    internal static WorklistViewer ViewerOf(Caller caller) => new(caller.Subject, caller.Role, caller.RegionCodes, caller.DepartmentCode);
 
     internal async Task<ListIncidentsResponse> ListAsync(WorklistViewer viewer, ListIncidentsRequest request, CancellationToken cancellationToken)
     {
@@ -41,13 +59,14 @@ public sealed class WorklistGrpcService(IncidentProjection projection, WorklistW
         return response;
     }
 
-    internal Task WatchAsync(WorklistViewer viewer, WatchWorklistRequest request, IServerStreamWriter<WatchWorklistResponse> writer, CancellationToken cancellationToken)
+    internal Task WatchAsync(WorklistViewer viewer, WatchWorklistRequest request, IServerStreamWriter<WatchWorklistResponse> writer,
+        Func<string, RpcException> deny, CancellationToken cancellationToken)
     {
         var region = RegionOrNull(request.RegionCode, "region_code");
         if (region is not null && viewer.Role is ActorRole.CountyCenter or ActorRole.Leader or ActorRole.Administrator or ActorRole.TownshipOffice
             && !viewer.Covers(region))
         {
-            throw new RpcException(StatusCode.PermissionDenied, $"region_code {region} is outside the caller's scope ({string.Join(", ", viewer.RegionCodes)}).");
+            throw deny($"region_code {region} is outside the caller's scope ({string.Join(", ", viewer.RegionCodes)}).");
         }
         return watch.RunAsync(viewer, region, request.AfterPosition, (change, ct) => writer.WriteAsync(new WatchWorklistResponse
         {

@@ -74,6 +74,7 @@ public static class IncidentsExtensions
         endpoints.MapGrpcService<IncidentGrpcService>(GovernanceServices.IncidentService);
         endpoints.MapGrpcService<RegistryGrpcService>(GovernanceServices.RegistryService);
         endpoints.MapGrpcService<WorkflowGrpcService>(GovernanceServices.WorkflowService);
+        endpoints.MapGrpcService<WorklistGrpcService>(GovernanceServices.WorklistService);
         endpoints.MapGrpcHealthService();
         return endpoints;
     }
