@@ -31,6 +31,18 @@ public sealed class IncidentProjection(IEventStore store, ILogger<IncidentProjec
     /// <summary>The global log position the projection has reached.</summary>
     public long Position => _state.Position;
 
+    /// <summary>How many watchers are subscribed: lets a test know a client's stream is open, or closed.</summary>
+    internal int SubscriberCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Length;
+            }
+        }
+    }
+
     /// <summary>Completes once the log as it stood at start has been read.</summary>
     public Task CaughtUp => _caughtUp.Task;
 
