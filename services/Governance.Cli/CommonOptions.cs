@@ -20,6 +20,35 @@ internal static class CommonOptions
             : DefaultAddress,
     };
 
+    /// <summary>A bearer token in the environment keeps it out of the shell history and the process list.</summary>
+    public const string TokenVariable = "GOVERNANCE_TOKEN";
+
+    public static Option<string?> Token() => new("--token")
+    {
+        Description = $"The bearer token sent with the call; defaults to ${TokenVariable}. 'governance token' mints one for a development host.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(TokenVariable),
+    };
+
+    /// <summary>The token to send; asking for one here beats a round trip that ends in UNAUTHENTICATED.</summary>
+    public static string RequireToken(string? token)
+    {
+        token = token?.Trim();
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new CliUsageException(
+                $"no token: pass --token or set ${TokenVariable}. For a development host: governance token --data <its data folder> --subject <id> --role <role> --region <code>.");
+        }
+        if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            token = token[7..].Trim();
+        }
+        if (token.Any(c => c is <= ' ' or > '~'))
+        {
+            throw new CliUsageException("--token holds spaces or characters outside printable ASCII; pass the token exactly as 'governance token' printed it.");
+        }
+        return token;
+    }
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print the response as protobuf JSON instead of text.",

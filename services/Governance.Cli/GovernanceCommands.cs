@@ -4,7 +4,10 @@ using Governance.Cli.Store;
 
 namespace Governance.Cli;
 
-/// <summary>The command tree: client commands talk to a running host, store commands write the registry directly.</summary>
+/// <summary>
+/// The command tree: client commands talk to a running host, store commands write the registry directly, and
+/// `token` mints development tokens for the client commands.
+/// </summary>
 internal static class GovernanceCommands
 {
     public static RootCommand Root()
@@ -12,7 +15,7 @@ internal static class GovernanceCommands
         var root = new RootCommand(
             "Operate a Governance (网格化治理) installation: report and look up incidents against a running host, " +
             "or load county boundaries and grid layers into its store.");
-        foreach (var command in ClientCommands.All().Concat(StoreCommands.All()))
+        foreach (var command in ClientCommands.All().Concat(StoreCommands.All()).Append(TokenCommand.Create()))
         {
             root.Subcommands.Add(command);
         }

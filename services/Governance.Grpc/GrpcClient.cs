@@ -34,6 +34,12 @@ public sealed class GrpcClient
     public bool CompressRequests { get; init; }
 
     /// <summary>
+    /// Request metadata sent with every call, e.g. "authorization: Bearer ..." for a client that always acts as one
+    /// caller. <see cref="CallOptions.Headers"/> adds to it, and wins for a name given in both.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? DefaultHeaders { get; init; }
+
+    /// <summary>
     /// A handler for gRPC over HTTP/2: more connections once one is full of streams, long-lived pooled connections,
     /// keep-alive pings while calls are active, and no proxy, cookies, redirects or automatic decompression.
     /// </summary>
@@ -166,7 +172,18 @@ public sealed class GrpcClient
         {
             foreach (var (name, value) in extra)
             {
-                headers.TryAddWithoutValidation(name, value);
+                AddMetadata(headers, name, value);
+            }
+        }
+
+        if (DefaultHeaders is { } defaults)
+        {
+            foreach (var (name, value) in defaults)
+            {
+                if (options.Headers?.Keys.Any(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) != true)
+                {
+                    AddMetadata(headers, name, value);
+                }
             }
         }
 
@@ -216,6 +233,27 @@ public sealed class GrpcClient
         }
 
         return frame;
+    }
+
+    /// <summary>
+    /// Adds one metadata entry, refusing before anything is sent what HTTP/2 cannot carry or what would break the
+    /// call itself (the protocol's own headers), so a typo fails loudly instead of as a confusing server status.
+    /// </summary>
+    private static void AddMetadata(System.Net.Http.Headers.HttpRequestHeaders headers, string name, string value)
+    {
+        var lower = name.ToLowerInvariant();
+        if (lower is "te" or "content-type" or "host" || lower.StartsWith("grpc-", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Metadata '{name}' is set by the gRPC client itself.", nameof(name));
+        }
+
+        if (!GrpcProtocol.IsValidMetadata(lower, value))
+        {
+            throw new ArgumentException(
+                $"Metadata '{name}' cannot be sent: names take letters, digits, '-', '_' and '.', values printable ASCII.", nameof(value));
+        }
+
+        headers.TryAddWithoutValidation(lower, value);
     }
 
     private Uri GetUri(MethodDescriptor method)

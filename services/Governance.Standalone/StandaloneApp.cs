@@ -19,6 +19,8 @@ public static class StandaloneApp
         builder.ListenOnGovernancePorts();
 
         var app = builder.Build();
+        // Judges bearer tokens for the gRPC handlers; it never challenges (see AddIncidentsAuthentication).
+        app.UseAuthentication();
         app.MapDefaultEndpoints();
         app.MapIncidents();
         app.AnnounceAddresses();

@@ -13,13 +13,15 @@ public sealed class ClientCommandTests(HostWithDemoCounty fixture) : IClassFixtu
 {
     private string Address => fixture.Address;
 
+    private string Token => fixture.Token;
+
     private static string Lon(Grid grid) => grid.InteriorPoint.Longitude.ToString("R", CultureInfo.InvariantCulture);
 
     private static string Lat(Grid grid) => grid.InteriorPoint.Latitude.ToString("R", CultureInfo.InvariantCulture);
 
     private Task<CliRun> ReportAsync(Grid grid, params string[] extra) =>
         GovernanceCli.RunAsync([
-            "report", "--address", Address, "--reporter", "wg-001", "--category", "LE-0101",
+            "report", "--address", Address, "--token", Token, "--reporter", "wg-001", "--category", "LE-0101",
             "--description", "路边暴露垃圾", "--lon", Lon(grid), "--lat", Lat(grid), "--accuracy", "8", .. extra]);
 
     [Fact]
@@ -80,7 +82,7 @@ public sealed class ClientCommandTests(HostWithDemoCounty fixture) : IClassFixtu
     public async Task A_bad_latitude_prints_the_servers_INVALID_ARGUMENT_and_exits_2()
     {
         var run = await GovernanceCli.RunAsync(
-            "report", "--address", Address, "--reporter", "wg-001", "--category", "LE-0101",
+            "report", "--address", Address, "--token", Token, "--reporter", "wg-001", "--category", "LE-0101",
             "--description", "x", "--lon", "121.25", "--lat", "95");
 
         Assert.Equal(2, run.ExitCode);
@@ -95,7 +97,7 @@ public sealed class ClientCommandTests(HostWithDemoCounty fixture) : IClassFixtu
         var grid = fixture.Grids[0];
 
         var run = await GovernanceCli.RunAsync(
-            "report", "--address", Address, "--reporter", "wg-001", "--category", "XX-0000",
+            "report", "--address", Address, "--token", Token, "--reporter", "wg-001", "--category", "XX-0000",
             "--description", "x", "--lon", Lon(grid), "--lat", Lat(grid));
 
         Assert.Equal(1, run.ExitCode);
@@ -119,8 +121,8 @@ public sealed class ClientCommandTests(HostWithDemoCounty fixture) : IClassFixtu
     {
         var grid = fixture.Grids[11];
 
-        var place = await GovernanceCli.SucceedAsync("lookup", "--address", Address, "--lon", Lon(grid), "--lat", Lat(grid));
-        var responsible = await GovernanceCli.SucceedAsync("lookup", "--address", Address, "--lon", Lon(grid), "--lat", Lat(grid), "--category", "PS-0102");
+        var place = await GovernanceCli.SucceedAsync("lookup", "--address", Address, "--token", Token, "--lon", Lon(grid), "--lat", Lat(grid));
+        var responsible = await GovernanceCli.SucceedAsync("lookup", "--address", Address, "--token", Token, "--lon", Lon(grid), "--lat", Lat(grid), "--category", "PS-0102");
 
         Assert.Equal("inside", place.Field("match"));
         Assert.Equal($"{grid.Code} {grid.Name}", place.Field("grid"));
@@ -137,7 +139,7 @@ public sealed class ClientCommandTests(HostWithDemoCounty fixture) : IClassFixtu
         var grid = fixture.Grids[13];
         var gcj = Geography.ChinaCoordinates.Wgs84ToGcj02(new Geography.GeoPoint(grid.InteriorPoint.Longitude, grid.InteriorPoint.Latitude));
 
-        var run = await GovernanceCli.SucceedAsync("lookup", "--address", Address, "--crs", "gcj02",
+        var run = await GovernanceCli.SucceedAsync("lookup", "--address", Address, "--token", Token, "--crs", "gcj02",
             "--lon", gcj.Longitude.ToString("R", CultureInfo.InvariantCulture), "--lat", gcj.Latitude.ToString("R", CultureInfo.InvariantCulture));
 
         Assert.Equal($"{grid.Code} {grid.Name}", run.Field("grid"));
@@ -146,8 +148,8 @@ public sealed class ClientCommandTests(HostWithDemoCounty fixture) : IClassFixtu
     [Fact]
     public async Task Categories_prints_a_table_with_limits_and_filters_by_platform()
     {
-        var all = await GovernanceCli.SucceedAsync("categories", "--address", Address);
-        var lawEnforcement = await GovernanceCli.SucceedAsync("categories", "--address", Address, "--platform", "law-enforcement");
+        var all = await GovernanceCli.SucceedAsync("categories", "--address", Address, "--token", Token);
+        var lawEnforcement = await GovernanceCli.SucceedAsync("categories", "--address", Address, "--token", Token, "--platform", "law-enforcement");
 
         var header = all.Out.Split('\n')[0];
         Assert.Matches("^CODE +NAME +PLATFORM +SIGN WITHIN +HANDLE WITHIN +AUTO-DISPATCH$", header);
@@ -163,7 +165,7 @@ public sealed class ClientCommandTests(HostWithDemoCounty fixture) : IClassFixtu
         var report = await ReportAsync(fixture.Grids[15]);
         var id = report.Field("incident");
 
-        var run = await GovernanceCli.SucceedAsync("incident", id, "--address", Address);
+        var run = await GovernanceCli.SucceedAsync("incident", id, "--address", Address, "--token", Token);
 
         Assert.Equal(id, run.Field("incident"));
         Assert.Equal("路边暴露垃圾", run.Field("description"));
@@ -176,7 +178,7 @@ public sealed class ClientCommandTests(HostWithDemoCounty fixture) : IClassFixtu
     [Fact]
     public async Task Incident_of_an_unknown_id_prints_NOT_FOUND()
     {
-        var run = await GovernanceCli.RunAsync("incident", new string('0', 32), "--address", Address);
+        var run = await GovernanceCli.RunAsync("incident", new string('0', 32), "--address", Address, "--token", Token);
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("error: NOT_FOUND: ", run.Err, StringComparison.Ordinal);
@@ -185,9 +187,9 @@ public sealed class ClientCommandTests(HostWithDemoCounty fixture) : IClassFixtu
     [Fact]
     public async Task Grids_counts_every_grid_and_lists_the_first_ones()
     {
-        var run = await GovernanceCli.SucceedAsync("grids", "--address", Address, "--limit", "3");
+        var run = await GovernanceCli.SucceedAsync("grids", "--address", Address, "--token", Token, "--limit", "3");
         var township = fixture.Grids[0].Township.Code;
-        var under = await GovernanceCli.SucceedAsync("grids", "--address", Address, "--region", township, "--limit", "0");
+        var under = await GovernanceCli.SucceedAsync("grids", "--address", Address, "--token", Token, "--region", township, "--limit", "0");
 
         var lines = run.Out.TrimEnd().Split('\n');
         Assert.Equal($"{fixture.GridCount} grids", lines[0]);
@@ -203,7 +205,7 @@ public sealed class ClientCommandTests(HostWithDemoCounty fixture) : IClassFixtu
     [Fact]
     public async Task Grids_with_json_pages_through_all_of_them()
     {
-        var run = await GovernanceCli.SucceedAsync("grids", "--address", Address, "--limit", "0", "--json");
+        var run = await GovernanceCli.SucceedAsync("grids", "--address", Address, "--token", Token, "--limit", "0", "--json");
 
         var response = JsonParser.Default.Parse<ListGridsResponse>(run.Out);
         Assert.Equal(fixture.GridCount, response.TotalCount);
@@ -220,7 +222,7 @@ public sealed class ClientCommandErrorTests
     {
         var port = ClosedPort();
 
-        var run = await GovernanceCli.RunAsync("lookup", "--address", $"http://127.0.0.1:{port}", "--lon", "121.25", "--lat", "30.17");
+        var run = await GovernanceCli.RunAsync("lookup", "--address", $"http://127.0.0.1:{port}", "--token", "any.token.here", "--lon", "121.25", "--lat", "30.17");
 
         Assert.Equal(3, run.ExitCode);
         Assert.Equal(

@@ -169,7 +169,7 @@ public sealed class ImportGridsTests
         await using var host = await GovernanceHost.StartAsync(data, seedDemoCounty: false);
         var file = folder.File("grids.geojson");
         await File.WriteAllTextAsync(file, Layers.Rectangles(SquareA, SquareB));
-        string[] lookup = ["lookup", "--address", host.Address, "--lon", "121.205", "--lat", "30.025", "--category", "LE-0101"];
+        string[] lookup = ["lookup", "--address", host.Address, "--token", host.Token, "--lon", "121.205", "--lat", "30.025", "--category", "LE-0101"];
         var before = await GovernanceCli.SucceedAsync(lookup);
 
         await GovernanceCli.SucceedAsync("import-grids", "--data", data, "--file", file, "--code-property", "code", "--name-property", "name", "--crs", "wgs84");

@@ -43,6 +43,37 @@ public sealed class GrpcCallTests(GrpcServerFixture server, ITestOutputHelper ou
         Assert.InRange(seen.Deadline!.Value, deadline.AddSeconds(-5), deadline.AddSeconds(1));
     }
 
+    [Fact]
+    public async Task GivenDefaultAndPerCallMetadata_WhenCalled_ThenTheHandlerSeesBothAndThePerCallValueWins()
+    {
+        var callId = Guid.NewGuid().ToString();
+        var client = new GrpcClient(server.HttpClient)
+        {
+            DefaultHeaders = new Dictionary<string, string> { ["authorization"] = "Bearer default", ["x-client"] = "tests/1.0" },
+        };
+
+        await Unary("Echo", new EchoRequest { CallId = callId },
+            new CallOptions(Headers: new Dictionary<string, string> { ["Authorization"] = "Bearer per-call", ["x-trace"] = "abc" }), client);
+
+        var headers = server.Probe.Headers[callId];
+        Assert.Equal("Bearer per-call", headers["authorization"]);
+        Assert.Equal("tests/1.0", headers["x-client"]);
+        Assert.Equal("abc", headers["x-trace"]);
+    }
+
+    [Theory]
+    [InlineData("grpc-timeout", "1S")]
+    [InlineData("content-type", "text/plain")]
+    [InlineData("bad name", "value")]
+    [InlineData("x-note", "第一行")]
+    public async Task GivenMetadataHttp2CannotCarryOrTheProtocolOwns_WhenCalled_ThenRefusedBeforeSending(string name, string value)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            Unary("Echo", new EchoRequest(), new CallOptions(Headers: new Dictionary<string, string> { [name] = value })));
+
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+    }
+
     public static TheoryData<StatusCode> ErrorCodes()
     {
         var data = new TheoryData<StatusCode>();

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Governance.Domain;
+using Governance.Incidents.Hosting;
 using Governance.Incidents.Tests.Fixtures;
 using Governance.Testing;
 using Xunit;
@@ -7,7 +9,8 @@ namespace Governance.Incidents.Tests;
 
 /// <summary>
 /// A phone-app team's view: @grpc/grpc-js with the .proto files from proto/, against the standalone host over
-/// HTTP/2 on loopback. Reports, retries, reads back and gets a clear error for a bad point.
+/// HTTP/2 on loopback, sending a bearer token as metadata. Reports, retries, reads back, and gets a clear error for
+/// a bad point and for a call without a token.
 /// </summary>
 public sealed class GrpcJsInteropTests(HostWithDemoCounty world) : IClassFixture<HostWithDemoCounty>
 {
@@ -33,8 +36,10 @@ public sealed class GrpcJsInteropTests(HostWithDemoCounty world) : IClassFixture
             },
         });
 
+        var token = world.Host.TokenFor("wg-node", ActorRole.GridWorker, [DemoCounty.Code]);
+
         var (exitCode, stdout, stderr) = await NodeScript.RunAsync(InteropDirectory, "node",
-            ["report.js", $"127.0.0.1:{world.Host.GrpcAddress.Port}", RepositoryPaths.Proto, request], TimeSpan.FromSeconds(60));
+            ["report.js", $"127.0.0.1:{world.Host.GrpcAddress.Port}", RepositoryPaths.Proto, request, token], TimeSpan.FromSeconds(60));
 
         Assert.True(exitCode == 0, $"node exited with {exitCode}:\n{stdout}\n{stderr}");
         var result = JsonDocument.Parse(stdout.Trim()).RootElement;
@@ -55,5 +60,10 @@ public sealed class GrpcJsInteropTests(HostWithDemoCounty world) : IClassFixture
         var bad = result.GetProperty("bad");
         Assert.Equal(3, bad.GetProperty("code").GetInt32()); // INVALID_ARGUMENT
         Assert.Contains("latitude", bad.GetProperty("details").GetString());
+
+        // Without a token grpc-js sees the gRPC status, not an HTTP error.
+        var anonymous = result.GetProperty("anonymous");
+        Assert.Equal(16, anonymous.GetProperty("code").GetInt32()); // UNAUTHENTICATED
+        Assert.Contains("no token", anonymous.GetProperty("details").GetString());
     }
 }

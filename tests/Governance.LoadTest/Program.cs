@@ -1,17 +1,38 @@
 using System.Diagnostics;
 using Governance.Contracts.V1;
+using Governance.Domain;
 using Governance.Grpc;
+using Governance.Incidents.Security;
 
-// Usage: dotnet run -c Release --project tests/Governance.LoadTest -- [address] [concurrency] [seconds]
+// Usage: dotnet run -c Release --project tests/Governance.LoadTest -- [address] [concurrency] [seconds] [data folder]
 // Sends ReportIncident calls with fresh client report ids at interior points of real grids, from
 // `concurrency` concurrent callers, for `seconds` after a short warm-up, and prints calls/s and latency.
+// The host takes a report only from its reporter's own token, so each caller gets a grid worker token minted with
+// the host's signing key from the data folder (default services/Governance.Standalone/data, where `dotnet run`
+// keeps it; `dotnet run` from the repository root is assumed).
 var address = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5080");
 var concurrency = args.Length > 1 ? int.Parse(args[1]) : 64;
 var seconds = args.Length > 2 ? double.Parse(args[2]) : 20;
+var dataDirectory = args.Length > 3 ? args[3] : Path.Combine("services", "Governance.Standalone", "data");
 const double WarmupSeconds = 3;
+const string County = "330290";
+
+using var key = DevelopmentSigningKey.Load(DevelopmentSigningKey.DefaultPath(dataDirectory));
+var issuer = new DevelopmentTokenIssuer(key);
+string Worker(int w) => $"load-worker-{w}";
+var tokens = Enumerable.Range(0, concurrency)
+    .Select(w => new CallOptions(Headers: new Dictionary<string, string> { ["authorization"] = "Bearer " + issuer.Issue(Worker(w), ActorRole.GridWorker, [County]) }))
+    .ToArray();
 
 using var http = GrpcClient.CreateHttpClient(address);
-var client = new GrpcClient(http);
+var client = new GrpcClient(http)
+{
+    DefaultHeaders = new Dictionary<string, string>
+    {
+        ["authorization"] = "Bearer " + issuer.Issue("load-reader", ActorRole.CountyCenter, [County]),
+        ["x-client"] = "governance-loadtest",
+    },
+};
 var registryService = GovernanceServices.RegistryService;
 var report = GovernanceServices.IncidentService.Method("ReportIncident");
 
@@ -48,7 +69,7 @@ var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         var request = new ReportIncidentRequest
         {
             ClientReportId = $"{runId}-{w}-{i}",
-            ReporterId = $"load-worker-{w}",
+            ReporterId = Worker(w),
             CategoryCode = categories[random.Next(categories.Count)].Code,
             Description = "负载测试: 道路旁暴露垃圾一处",
             Channel = Channel.App,
@@ -56,7 +77,7 @@ var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         };
         try
         {
-            await client.UnaryAsync<ReportIncidentRequest, ReportIncidentResponse>(report, request);
+            await client.UnaryAsync<ReportIncidentRequest, ReportIncidentResponse>(report, request, tokens[w]);
             if (started >= measureFrom)
             {
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -28,10 +28,11 @@ internal static class ClientCommands
         };
         var accuracy = new Option<double>("--accuracy") { Description = "The device's horizontal accuracy in metres; 0 when unknown." };
         var address = CommonOptions.Address();
+        var token = CommonOptions.Token();
         var json = CommonOptions.Json();
         var command = new Command("report", "Report an incident (ReportIncident) and show where it was routed and its deadlines.")
         {
-            reporter, category, description, lon, lat, crs, channel, clientId, accuracy, address, json,
+            reporter, category, description, lon, lat, crs, channel, clientId, accuracy, address, token, json,
         };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, cancellationToken, async output =>
         {
@@ -57,7 +58,7 @@ internal static class ClientCommands
                     _ => Channel.App,
                 },
             };
-            using var host = new HostClient(CommonOptions.ParseAddress(parseResult.GetValue(address)));
+            using var host = new HostClient(CommonOptions.ParseAddress(parseResult.GetValue(address)), CommonOptions.RequireToken(parseResult.GetValue(token)));
             var response = await host.ReportIncidentAsync(request, cancellationToken).ConfigureAwait(false);
             if (parseResult.GetValue(json))
             {
@@ -87,10 +88,11 @@ internal static class ClientCommands
         var crs = CommonOptions.Crs("The frame of --lon/--lat: wgs84 (GPS) or gcj02 (AMap, Tencent).");
         var category = new Option<string?>("--category") { Description = "A category code: also name the responsible department and the rule that chose it." };
         var address = CommonOptions.Address();
+        var token = CommonOptions.Token();
         var json = CommonOptions.Json();
         var command = new Command("lookup", "Find the grid, village, township and county of a point (LookupLocation); with --category, who is responsible.")
         {
-            lon, lat, crs, category, address, json,
+            lon, lat, crs, category, address, token, json,
         };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, cancellationToken, async output =>
         {
@@ -103,7 +105,7 @@ internal static class ClientCommands
                 },
                 CategoryCode = parseResult.GetValue(category) ?? "",
             };
-            using var host = new HostClient(CommonOptions.ParseAddress(parseResult.GetValue(address)));
+            using var host = new HostClient(CommonOptions.ParseAddress(parseResult.GetValue(address)), CommonOptions.RequireToken(parseResult.GetValue(token)));
             var response = await host.LookupLocationAsync(request, cancellationToken).ConfigureAwait(false);
             if (parseResult.GetValue(json))
             {
@@ -123,10 +125,11 @@ internal static class ClientCommands
             Description = "Only the categories of one of the four platforms (四平台).",
         }.AcceptOnlyFromAmong("social-governance", "market-supervision", "law-enforcement", "public-services");
         var address = CommonOptions.Address();
+        var token = CommonOptions.Token();
         var json = CommonOptions.Json();
         var command = new Command("categories", "List the categories (事项) a report may name, with their time limits (ListCategories).")
         {
-            platform, address, json,
+            platform, address, token, json,
         };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, cancellationToken, async output =>
         {
@@ -141,7 +144,7 @@ internal static class ClientCommands
                     _ => Platform.Unspecified,
                 },
             };
-            using var host = new HostClient(CommonOptions.ParseAddress(parseResult.GetValue(address)));
+            using var host = new HostClient(CommonOptions.ParseAddress(parseResult.GetValue(address)), CommonOptions.RequireToken(parseResult.GetValue(token)));
             var response = await host.ListCategoriesAsync(request, cancellationToken).ConfigureAwait(false);
             if (parseResult.GetValue(json))
             {
@@ -165,10 +168,11 @@ internal static class ClientCommands
         var id = new Argument<string>("id") { Description = "The incident id, as report printed it." };
         var crs = CommonOptions.Crs("The frame to show the incident's point in.");
         var address = CommonOptions.Address();
+        var token = CommonOptions.Token();
         var json = CommonOptions.Json();
         var command = new Command("incident", "Show one incident with its routing, assignments, deadlines and history (GetIncident).")
         {
-            id, crs, address, json,
+            id, crs, address, token, json,
         };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, cancellationToken, async output =>
         {
@@ -177,7 +181,7 @@ internal static class ClientCommands
                 IncidentId = parseResult.GetValue(id)!,
                 CoordinateSystem = CommonOptions.ToContract(parseResult.GetValue(crs)),
             };
-            using var host = new HostClient(CommonOptions.ParseAddress(parseResult.GetValue(address)));
+            using var host = new HostClient(CommonOptions.ParseAddress(parseResult.GetValue(address)), CommonOptions.RequireToken(parseResult.GetValue(token)));
             var response = await host.GetIncidentAsync(request, cancellationToken).ConfigureAwait(false);
             if (parseResult.GetValue(json))
             {
@@ -245,10 +249,11 @@ internal static class ClientCommands
         };
         var crs = CommonOptions.Crs("The frame of the interior points shown.");
         var address = CommonOptions.Address();
+        var bearer = CommonOptions.Token();
         var json = CommonOptions.Json();
         var command = new Command("grids", "Count and list the grids (ListGrids, every page).")
         {
-            region, limit, crs, address, json,
+            region, limit, crs, address, bearer, json,
         };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, cancellationToken, async output =>
         {
@@ -257,7 +262,7 @@ internal static class ClientCommands
             {
                 throw new CliUsageException("--limit must be 0 (all) or a positive number of grids.");
             }
-            using var host = new HostClient(CommonOptions.ParseAddress(parseResult.GetValue(address)));
+            using var host = new HostClient(CommonOptions.ParseAddress(parseResult.GetValue(address)), CommonOptions.RequireToken(parseResult.GetValue(bearer)));
             var all = new ListGridsResponse();
             var token = "";
             do

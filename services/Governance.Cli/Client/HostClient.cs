@@ -15,11 +15,19 @@ internal sealed class HostClient : IDisposable
     private readonly HttpClient _http;
     private readonly GrpcClient _client;
 
-    public HostClient(Uri address)
+    public HostClient(Uri address, string token)
     {
         Address = address;
         _http = GrpcClient.CreateHttpClient(address);
-        _client = new GrpcClient(_http);
+        _client = new GrpcClient(_http)
+        {
+            DefaultHeaders = new Dictionary<string, string>
+            {
+                ["authorization"] = "Bearer " + token,
+                // Recorded with the caller for the audit trail: which tool acted, not only who.
+                ["x-client"] = "governance-cli/" + (typeof(HostClient).Assembly.GetName().Version?.ToString() ?? "0"),
+            },
+        };
     }
 
     public Uri Address { get; }

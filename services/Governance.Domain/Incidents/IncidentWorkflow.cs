@@ -469,12 +469,13 @@ public static partial class IncidentDecider
         state.State is IncidentState.Dispatched or IncidentState.Accepted ? state with { State = WorkState(state.Assignments) } : state;
 
     /// <summary>
-    /// Handled once every active assignment is, out of rework too; a returned incident waits for the center whatever
-    /// the others did, and until all are done the incident stays where it was.
+    /// Handled once every active assignment is, out of rework too; a returned or escalated incident waits for a
+    /// dispatch whatever the others did (the part handed back has no department yet), and until all are done the
+    /// incident stays where it was.
     /// </summary>
     private static Incident AfterHandled(Incident state) => state.State switch
     {
-        IncidentState.Returned => state,
+        IncidentState.Returned or IncidentState.Escalated => state,
         IncidentState.Rework => WorkState(state.Assignments) == IncidentState.Handled ? state with { State = IncidentState.Handled } : state,
         _ => state with { State = WorkState(state.Assignments) },
     };

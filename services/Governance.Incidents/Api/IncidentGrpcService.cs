@@ -2,6 +2,7 @@ using Governance.Contracts.V1;
 using Governance.Grpc;
 using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
+using Governance.Incidents.Security;
 using Governance.Incidents.Storage;
 
 namespace Governance.Incidents.Api;
@@ -11,6 +12,12 @@ public sealed class IncidentGrpcService(ReportingService reporting, IncidentStor
 {
     public async Task<ReportIncidentResponse> ReportIncident(ReportIncidentRequest request, ServerCallContext context)
     {
+        var caller = context.RequireCaller();
+        if (!string.Equals(request.ReporterId, caller.Subject, StringComparison.Ordinal))
+        {
+            // The reporter id is the idempotency scope and the audit's "who"; a caller reports only as itself.
+            throw context.Deny(caller, $"reporter_id '{request.ReporterId}' is not the token's subject '{caller.Subject}'; report under your own id.");
+        }
         var (incident, created) = await reporting.ReportAsync(request, context.Peer, context.CancellationToken);
         return new ReportIncidentResponse
         {
@@ -21,6 +28,7 @@ public sealed class IncidentGrpcService(ReportingService reporting, IncidentStor
 
     public async Task<GetIncidentResponse> GetIncident(GetIncidentRequest request, ServerCallContext context)
     {
+        context.RequireCaller();
         if (!IncidentIds.IsWellFormed(request.IncidentId))
         {
             throw new RpcException(StatusCode.InvalidArgument,

@@ -3,6 +3,7 @@ using Governance.Grpc;
 using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
 using Governance.Incidents.Routing;
+using Governance.Incidents.Security;
 using Geo = Governance.Geography;
 
 namespace Governance.Incidents.Api;
@@ -15,6 +16,7 @@ public sealed class RegistryGrpcService(Router router)
 
     public Task<LookupLocationResponse> LookupLocation(LookupLocationRequest request, ServerCallContext context)
     {
+        context.RequireCaller();
         var wgs84 = ReportValidation.ValidateLocation(request.Location, "location");
         var view = router.View;
         var placement = router.Place(view, wgs84);
@@ -40,6 +42,7 @@ public sealed class RegistryGrpcService(Router router)
 
     public Task<ListCategoriesResponse> ListCategories(ListCategoriesRequest request, ServerCallContext context)
     {
+        context.RequireCaller();
         var response = new ListCategoriesResponse();
         response.Categories.AddRange(router.View.Snapshot.Categories
             .Where(c => !c.IsRetired && (request.Platform == Platform.Unspecified || (int)c.Platform == (int)request.Platform))
@@ -50,6 +53,7 @@ public sealed class RegistryGrpcService(Router router)
 
     public Task<ListDepartmentsResponse> ListDepartments(ListDepartmentsRequest request, ServerCallContext context)
     {
+        context.RequireCaller();
         var response = new ListDepartmentsResponse();
         response.Departments.AddRange(router.View.Snapshot.Departments
             .Where(d => request.IncludeRetired || !d.IsRetired)
@@ -60,6 +64,7 @@ public sealed class RegistryGrpcService(Router router)
 
     public Task<GetGridResponse> GetGrid(GetGridRequest request, ServerCallContext context)
     {
+        context.RequireCaller();
         var view = router.View;
         var index = view.IndexOfGrid(request.Code);
         if (index < 0)
@@ -76,6 +81,7 @@ public sealed class RegistryGrpcService(Router router)
 
     public Task<ListGridsResponse> ListGrids(ListGridsRequest request, ServerCallContext context)
     {
+        context.RequireCaller();
         var view = router.View;
         var pageSize = request.PageSize switch { <= 0 => DefaultPageSize, > MaxPageSize => MaxPageSize, var n => n };
         // The token is the last grid code of the previous page, not an offset: a grid imported between two pages

@@ -8,6 +8,7 @@ using Governance.Incidents.Demo;
 using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
 using Governance.Incidents.Routing;
+using Governance.Incidents.Security;
 using Governance.Incidents.Storage;
 using Governance.Incidents.Worklists;
 using Microsoft.AspNetCore.Routing;
@@ -22,8 +23,9 @@ namespace Governance.Incidents.Hosting;
 public static class IncidentsExtensions
 {
     /// <summary>
-    /// The incident service: the embedded SQLite store, the registry and routing, reporting, and the gRPC
-    /// services with domain errors mapped to gRPC statuses.
+    /// The incident service: the embedded SQLite store, the registry and routing, reporting, bearer-token
+    /// authentication, and the gRPC services with domain errors mapped to gRPC statuses. The host must call
+    /// app.UseAuthentication() before mapping the services.
     /// </summary>
     public static TBuilder AddIncidents<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -58,6 +60,9 @@ public static class IncidentsExtensions
         services.AddSingleton<IncidentGrpcService>();
         services.AddSingleton<RegistryGrpcService>();
         services.AddSingleton<WorkflowGrpcService>();
+
+        // Every RPC but health needs a bearer token; the signing key is checked before the store opens.
+        services.AddIncidentsAuthentication(builder.Configuration);
 
         // Order matters: the store opens and the demo county is seeded before the registry loads and gRPC serves.
         services.AddHostedService<StoreStartup>();

@@ -1,7 +1,9 @@
 using System.Net;
 using Governance.Contracts.V1;
+using Governance.Domain;
 using Governance.Grpc;
 using Governance.Incidents.Hosting;
+using Governance.Incidents.Security;
 using Governance.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,9 +27,18 @@ public sealed class GovernanceHost : IAsyncDisposable
     {
         _app = app;
         GrpcAddress = grpcAddress;
+        Token = TokenIssuer.Issue("wg-001", ActorRole.GridWorker, [DemoCounty.Code]);
         _http = GrpcClient.CreateHttpClient(grpcAddress);
-        Client = new GrpcClient(_http);
+        Client = new GrpcClient(_http) { DefaultHeaders = new Dictionary<string, string> { ["authorization"] = "Bearer " + Token } };
     }
+
+    /// <summary>
+    /// A grid worker token for wg-001 in the demo county, the reporter the tests report as, to pass as --token.
+    /// </summary>
+    public string Token { get; }
+
+    /// <summary>Mints tokens with this host's signing key, the one in its data folder.</summary>
+    public DevelopmentTokenIssuer TokenIssuer => _app.Services.GetRequiredService<DevelopmentTokenIssuer>();
 
     /// <summary>The address to pass as --address.</summary>
     public Uri GrpcAddress { get; }
@@ -55,6 +66,7 @@ public sealed class GovernanceHost : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, 0);
         });
         var app = builder.Build();
+        app.UseAuthentication();
         app.MapDefaultEndpoints();
         app.MapIncidents();
         await app.StartAsync();

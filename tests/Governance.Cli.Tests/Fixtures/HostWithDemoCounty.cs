@@ -12,6 +12,12 @@ public sealed class HostWithDemoCounty : IAsyncLifetime
 
     public string Address => Host.Address;
 
+    /// <summary>The token to pass as --token: a grid worker wg-001 of the demo county.</summary>
+    public string Token => Host.Token;
+
+    /// <summary>The host's data folder, where its signing key is.</summary>
+    public string DataDirectory => _data.Path;
+
     /// <summary>How many grids the host serves, as it says itself.</summary>
     public int GridCount { get; private set; }
 

@@ -18,6 +18,9 @@ public sealed class CallProbe
 
     public ConcurrentDictionary<string, (string Method, string Peer, DateTimeOffset? Deadline)> Contexts { get; } = new();
 
+    /// <summary>The request headers each call arrived with, every value of a name joined by ", ".</summary>
+    public ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> Headers { get; } = new();
+
     public TaskCompletionSource Started(string callId)
         => _started.GetOrAdd(callId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
@@ -42,6 +45,7 @@ public sealed class EchoServiceImpl(CallProbe probe)
         if (request.CallId.Length > 0)
         {
             probe.Contexts[request.CallId] = (context.Method, context.Peer, context.Deadline);
+            probe.Headers[request.CallId] = context.RequestHeaders.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         }
 
         var payload = request.ResponseSize > 0

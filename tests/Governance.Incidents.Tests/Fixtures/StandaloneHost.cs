@@ -1,6 +1,9 @@
 using Governance.Contracts.V1;
+using Governance.Domain;
 using Governance.EventStore;
 using Governance.Grpc;
+using Governance.Incidents.Hosting;
+using Governance.Incidents.Security;
 using Governance.Standalone;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,7 +15,9 @@ namespace Governance.Incidents.Tests.Fixtures;
 
 /// <summary>
 /// The real standalone host (the same wiring as `dotnet run`) on loopback ports chosen by the OS, with its own
-/// SQLite store in a temporary folder, reached over real HTTP/2 with our gRPC client.
+/// SQLite store in a temporary folder, reached over real HTTP/2 with our gRPC client. <see cref="Client"/> and
+/// <see cref="CallAsync"/> act as the demo county's command centre unless given another token; reports go out under
+/// a grid worker token whose subject is the reporter, since the host takes reports only from the reporter itself.
 /// </summary>
 public sealed class StandaloneHost : IAsyncDisposable
 {
@@ -26,7 +31,8 @@ public sealed class StandaloneHost : IAsyncDisposable
         GrpcAddress = grpcAddress;
         HttpAddress = httpAddress;
         _http = GrpcClient.CreateHttpClient(grpcAddress);
-        Client = new GrpcClient(_http);
+        CountyCenterToken = TokenFor("cc-test", ActorRole.CountyCenter, [DemoCounty.Code]);
+        Client = new GrpcClient(_http) { DefaultHeaders = Bearer(CountyCenterToken) };
     }
 
     public string DataDirectory { get; }
@@ -35,7 +41,14 @@ public sealed class StandaloneHost : IAsyncDisposable
 
     public Uri HttpAddress { get; }
 
+    /// <summary>Sends <see cref="CountyCenterToken"/> with every call; per-call authorization metadata replaces it.</summary>
     public GrpcClient Client { get; }
+
+    /// <summary>A county_center token for the demo county 330290, valid for the default lifetime.</summary>
+    public string CountyCenterToken { get; }
+
+    /// <summary>Mints tokens with this host's own signing key, as `governance token` does.</summary>
+    public DevelopmentTokenIssuer TokenIssuer => _app.Services.GetRequiredService<DevelopmentTokenIssuer>();
 
     public IServiceProvider Services => _app.Services;
 
@@ -51,21 +64,48 @@ public sealed class StandaloneHost : IAsyncDisposable
             "--Ports:Http=0",
             "--Logging:LogLevel:Default=Warning",
         ]);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
         return new StandaloneHost(app, dataDirectory, new Uri(addresses[0]), new Uri(addresses[1]));
     }
 
-    public Task<TResponse> CallAsync<TRequest, TResponse>(string service, string method, TRequest request)
+    /// <summary>A token this host accepts for the subject in the role and regions.</summary>
+    public string TokenFor(string subject, ActorRole role, string[] regions, string? department = null) =>
+        TokenIssuer.Issue(subject, role, regions, department);
+
+    /// <summary>The metadata that carries a bearer token.</summary>
+    public static IReadOnlyDictionary<string, string> Bearer(string token) =>
+        new Dictionary<string, string> { ["authorization"] = "Bearer " + token };
+
+    /// <summary>Calls as the county centre, or with the given token; "" sends no token at all.</summary>
+    public Task<TResponse> CallAsync<TRequest, TResponse>(string service, string method, TRequest request, string? token = null)
         where TRequest : Google.Protobuf.IMessage<TRequest>
         where TResponse : Google.Protobuf.IMessage<TResponse>, new()
     {
         var descriptor = service == "IncidentService" ? GovernanceServices.IncidentService : GovernanceServices.RegistryService;
-        return Client.UnaryAsync<TRequest, TResponse>(descriptor.Method(method), request);
+        if (token is null)
+        {
+            return Client.UnaryAsync<TRequest, TResponse>(descriptor.Method(method), request);
+        }
+        var client = token.Length == 0 ? new GrpcClient(_http) : Client;
+        return client.UnaryAsync<TRequest, TResponse>(descriptor.Method(method), request,
+            new CallOptions(Headers: token.Length == 0 ? null : Bearer(token)));
     }
 
-    public Task<ReportIncidentResponse> ReportAsync(ReportIncidentRequest request) =>
-        CallAsync<ReportIncidentRequest, ReportIncidentResponse>("IncidentService", "ReportIncident", request);
+    /// <summary>Reports as the request's reporter (a grid worker of the demo county), or with the given token.</summary>
+    public Task<ReportIncidentResponse> ReportAsync(ReportIncidentRequest request, string? token = null) =>
+        CallAsync<ReportIncidentRequest, ReportIncidentResponse>("IncidentService", "ReportIncident", request,
+            token ?? (string.IsNullOrWhiteSpace(request.ReporterId)
+                ? CountyCenterToken
+                : TokenFor(request.ReporterId, ActorRole.GridWorker, [DemoCounty.Code])));
 
     public async Task<Incident> GetIncidentAsync(string id, CoordinateSystem crs = CoordinateSystem.Unspecified) =>
         (await CallAsync<GetIncidentRequest, GetIncidentResponse>("IncidentService", "GetIncident",
