@@ -23,6 +23,8 @@ const metadata = new grpc.Metadata();
 metadata.set('authorization', `Bearer ${token}`);
 // After the expected changes, anything more within this time is a repeat or an extra the server should not send.
 const quietMillis = 500;
+// A change that never comes ends the phase with what did come, so the test shows the difference instead of a timeout.
+const phaseLimitMillis = 20000;
 
 const brief = (m) => ({
   position: Number(m.position),
@@ -38,7 +40,12 @@ const watch = (afterPosition, count) => new Promise((resolve, reject) => {
   let live = 0;
   let timer = null;
   const call = client.WatchWorklist({ after_position: String(afterPosition) }, metadata);
+  let done = false;
   const finish = () => {
+    if (done) {
+      return;
+    }
+    done = true;
     call.cancel();
     resolve(received);
   };
@@ -60,6 +67,7 @@ const watch = (afterPosition, count) => new Promise((resolve, reject) => {
   if (count === 0) {
     timer = setTimeout(finish, quietMillis);
   }
+  setTimeout(finish, phaseLimitMillis).unref();
 });
 
 const nextLine = () => new Promise((resolve) => {
