@@ -20,4 +20,7 @@ public static class IncidentsTelemetry
 
     /// <summary>Optimistic-concurrency conflicts retried against fresh state.</summary>
     public static readonly Counter<long> Conflicts = Meter.CreateCounter<long>("governance.commands.conflicts", "{conflict}", "Appends that met a newer stream version and were retried");
+
+    /// <summary>Deadline alarms the scheduler raised, tagged with kind (Sign, Handle) and level (Warning, Overdue).</summary>
+    public static readonly Counter<long> DeadlineAlarms = Meter.CreateCounter<long>("governance.deadlines.alarms", "{alarm}", "Deadline alarms (预警, 超期) raised");
 }

@@ -11,6 +11,8 @@ public sealed class ConfigurationTests
     [InlineData("--Incidents:NearestGridToleranceMeters=-5", "NearestGridToleranceMeters")]
     [InlineData("--Incidents:ServiceAreaMarginMeters=10", "ServiceAreaMarginMeters")]
     [InlineData("--Incidents:DataDirectory= ", "DataDirectory")]
+    [InlineData("--Incidents:Deadlines:MaxSleep=00:00:00", "Incidents:Deadlines:MaxSleep")]
+    [InlineData("--Incidents:Deadlines:BatchSize=0", "Incidents:Deadlines:BatchSize")]
     public async Task GivenABadSetting_WhenTheHostStarts_ThenItRefusesNamingTheSetting(string setting, string named)
     {
         var app = StandaloneApp.Create([setting, "--Ports:Grpc=0", "--Ports:Http=0", "--Incidents:SeedDemoCounty=false"]);

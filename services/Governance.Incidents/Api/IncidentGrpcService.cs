@@ -4,6 +4,7 @@ using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
 using Governance.Incidents.Security;
 using Governance.Incidents.Storage;
+using Governance.Incidents.Workflow;
 
 namespace Governance.Incidents.Api;
 
@@ -18,7 +19,8 @@ public sealed class IncidentGrpcService(ReportingService reporting, IncidentStor
             // The reporter id is the idempotency scope and the audit's "who"; a caller reports only as itself.
             throw context.Deny(caller, $"reporter_id '{request.ReporterId}' is not the token's subject '{caller.Subject}'; report under your own id.");
         }
-        var (incident, created) = await reporting.ReportAsync(request, context.Peer, context.CancellationToken);
+        var (incident, created) = await reporting.ReportAsync(request, caller.Client, context.Peer,
+            routing => WorkflowAccess.Reporter(context, caller, request.Channel, routing), context.CancellationToken);
         return new ReportIncidentResponse
         {
             Incident = ContractMapping.ToContract(incident, Geography.CoordinateSystem.Wgs84, registry.Current, clock.GetUtcNow()),
@@ -28,7 +30,7 @@ public sealed class IncidentGrpcService(ReportingService reporting, IncidentStor
 
     public async Task<GetIncidentResponse> GetIncident(GetIncidentRequest request, ServerCallContext context)
     {
-        context.RequireCaller();
+        var caller = context.RequireCaller();
         if (!IncidentIds.IsWellFormed(request.IncidentId))
         {
             throw new RpcException(StatusCode.InvalidArgument,
@@ -36,6 +38,10 @@ public sealed class IncidentGrpcService(ReportingService reporting, IncidentStor
         }
         var incident = await incidents.GetAsync(request.IncidentId, context.CancellationToken)
             ?? throw new RpcException(StatusCode.NotFound, $"Incident {request.IncidentId} does not exist.");
+        if (!WorkflowAccess.CanRead(caller, incident))
+        {
+            throw context.Deny(caller, $"incident {incident.Id} is outside what your role ({caller.Role}) and scope may read.");
+        }
         return new GetIncidentResponse
         {
             Incident = ContractMapping.ToContract(incident, ReportValidation.OutputCrs(request.CoordinateSystem), registry.Current, clock.GetUtcNow()),

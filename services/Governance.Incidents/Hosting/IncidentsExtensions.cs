@@ -4,6 +4,7 @@ using Governance.Domain.Calendar;
 using Governance.EventStore;
 using Governance.Grpc;
 using Governance.Incidents.Api;
+using Governance.Incidents.Deadlines;
 using Governance.Incidents.Demo;
 using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
@@ -57,6 +58,12 @@ public static class IncidentsExtensions
         services.AddSingleton<IncidentHistory>();
         services.AddSingleton<WorklistGrpcService>();
         services.AddSingleton<ReportingService>();
+        services.AddSingleton<IDeadlineIndex>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IncidentsOptions>>().Value;
+            return new SqliteDeadlineIndex(Path.Combine(Path.GetFullPath(options.DataDirectory), "deadlines.db"));
+        });
+        services.AddSingleton<DeadlineScheduler>();
         services.AddSingleton<IncidentGrpcService>();
         services.AddSingleton<RegistryGrpcService>();
         services.AddSingleton<WorkflowGrpcService>();
@@ -64,10 +71,12 @@ public static class IncidentsExtensions
         // Every RPC but health needs a bearer token; the signing key is checked before the store opens.
         services.AddIncidentsAuthentication(builder.Configuration);
 
-        // Order matters: the store opens and the demo county is seeded before the registry loads and gRPC serves.
+        // Order matters: the store opens and the demo county is seeded before the registry loads and gRPC serves,
+        // and before the deadline scheduler reads the log (it turns itself off under Incidents:Deadlines:Enabled).
         services.AddHostedService<StoreStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryCache>());
         services.AddHostedService(sp => sp.GetRequiredService<IncidentProjection>());
+        services.AddHostedService(sp => sp.GetRequiredService<DeadlineScheduler>());
 
         services.AddGrpcServer(o => o.ExceptionMappers.Add(MapException));
         services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry");

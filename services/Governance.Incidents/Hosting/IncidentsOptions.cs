@@ -33,8 +33,12 @@ public sealed class IncidentsOptions
     /// <summary>Seed the generated demo county into an empty store on start.</summary>
     public bool SeedDemoCounty { get; set; } = true;
 
+    /// <summary>The deadline scheduler (Incidents:Deadlines).</summary>
+    public DeadlineOptions Deadlines { get; set; } = new();
+
     public void Validate()
     {
+        Deadlines.Validate($"{SectionName}:{nameof(Deadlines)}");
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             throw new InvalidOperationException($"{SectionName}:{nameof(DataDirectory)} must name a folder.");
@@ -54,6 +58,44 @@ public sealed class IncidentsOptions
         if (IncidentCacheCapacity < 0)
         {
             throw new InvalidOperationException($"{SectionName}:{nameof(IncidentCacheCapacity)} must not be negative.");
+        }
+    }
+}
+
+/// <summary>Settings of the deadline scheduler, bound from "Incidents:Deadlines".</summary>
+public sealed class DeadlineOptions
+{
+    /// <summary>
+    /// Whether this process raises deadline alarms. Off for a replica that should only serve requests; the index is
+    /// then left as it is and the next enabled start catches up from its checkpoint.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The longest the scheduler sleeps without looking at the clock, whatever the next due time: a wall clock set
+    /// forward (or a suspended VM waking) is noticed within this.
+    /// </summary>
+    public TimeSpan MaxSleep { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Log events indexed, and due alarms fired, per step.</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>How long an alarm (or a whole pass) that failed waits before it is tried again.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    internal void Validate(string section)
+    {
+        if (MaxSleep < TimeSpan.FromMilliseconds(10) || MaxSleep > TimeSpan.FromMinutes(10))
+        {
+            throw new InvalidOperationException($"{section}:{nameof(MaxSleep)} must be between 10 ms and 10 minutes; it is {MaxSleep}.");
+        }
+        if (BatchSize is < 1 or > 10_000)
+        {
+            throw new InvalidOperationException($"{section}:{nameof(BatchSize)} must be between 1 and 10000; it is {BatchSize}.");
+        }
+        if (RetryDelay < TimeSpan.FromMilliseconds(10) || RetryDelay > TimeSpan.FromHours(1))
+        {
+            throw new InvalidOperationException($"{section}:{nameof(RetryDelay)} must be between 10 ms and 1 hour; it is {RetryDelay}.");
         }
     }
 }

@@ -5,6 +5,7 @@ using Incident = Governance.Domain.Incidents.Incident;
 using Governance.Domain;
 using Governance.Domain.Calendar;
 using Governance.Domain.Incidents;
+using Governance.Domain.Routing;
 using Governance.EventStore;
 using Governance.Grpc;
 using Governance.Incidents.Routing;
@@ -29,7 +30,10 @@ public sealed class ReportingService(
 {
     private const int MaxConflictRetries = 5;
 
-    public async Task<(Incident Incident, bool Created)> ReportAsync(ReportIncidentRequest request, string? peer, CancellationToken cancellationToken)
+    // authorize checks the caller may report at the routed place, before anything is written; client is the calling
+    // client for the audit trail (x-client), the channel when it sent none.
+    public async Task<(Incident Incident, bool Created)> ReportAsync(
+        ReportIncidentRequest request, string? client, string? peer, Action<RoutingOutcome>? authorize, CancellationToken cancellationToken)
     {
         using var activity = IncidentsTelemetry.Source.StartActivity("report");
         ReportValidation.Validate(request);
@@ -48,7 +52,7 @@ public sealed class ReportingService(
             IReadOnlyList<IIncidentEvent> events;
             try
             {
-                events = IncidentDecider.Decide(null, await DecideAsync(request, incidentId, wgs84, cancellationToken).ConfigureAwait(false), calendar);
+                events = IncidentDecider.Decide(null, await DecideAsync(request, incidentId, wgs84, authorize, cancellationToken).ConfigureAwait(false), calendar);
             }
             catch (Exception e) when (e is RpcException or DomainException)
             {
@@ -68,7 +72,7 @@ public sealed class ReportingService(
                 try
                 {
                     await streams.AppendAsync(StreamNames.Incident(incidentId), ExpectedVersion.NoStream, events,
-                        new EventMetadata(request.Channel.ToString(), peer, Activity.Current?.Id), cancellationToken).ConfigureAwait(false);
+                        new EventMetadata(client ?? request.Channel.ToString(), peer, Activity.Current?.Id), cancellationToken).ConfigureAwait(false);
                     var incident = IncidentDecider.Fold(events)!;
                     incidents.Remember(incident);
                     IncidentsTelemetry.Reports.Add(1, new KeyValuePair<string, object?>("created", true));
@@ -86,7 +90,8 @@ public sealed class ReportingService(
         }
     }
 
-    private async Task<ReportIncident> DecideAsync(ReportIncidentRequest request, string incidentId, Geo.GeoPoint wgs84, CancellationToken cancellationToken)
+    private async Task<ReportIncident> DecideAsync(
+        ReportIncidentRequest request, string incidentId, Geo.GeoPoint wgs84, Action<RoutingOutcome>? authorize, CancellationToken cancellationToken)
     {
         var view = router.View;
         var category = view.Snapshot.FindCategory(request.CategoryCode)
@@ -97,6 +102,7 @@ public sealed class ReportingService(
             throw ReportValidation.Invalid($"location: {placement.Reason}.");
         }
         var routing = Router.Outcome(view, placement, category.Code);
+        authorize?.Invoke(routing);
         var now = clock.GetUtcNow();
         var duplicate = await duplicates.FindAsync(category, wgs84, incidentId, now, cancellationToken).ConfigureAwait(false);
         return new ReportIncident(

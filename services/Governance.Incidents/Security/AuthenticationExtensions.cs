@@ -50,6 +50,8 @@ public static partial class AuthenticationExtensions
                 var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
                 // Keep "sub" and "role" as sent; the default maps them to long XML-schema claim URIs.
                 jwt.MapInboundClaims = false;
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new CachingTokenHandler(sp.GetRequiredService<TimeProvider>()) { MapInboundClaims = false });
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidateIssuer = true,

@@ -56,6 +56,21 @@ public sealed class IncidentStore(DomainStreams streams, IOptions<IncidentsOptio
     }
 
     /// <summary>
+    /// The incident at <paramref name="atLeastVersion"/> or later: a follower of the log that saw an event written by
+    /// another process must not be answered from a cached state older than that event.
+    /// </summary>
+    public async Task<Incident?> GetAsync(string incidentId, long atLeastVersion, CancellationToken cancellationToken)
+    {
+        using (await _locks.AcquireAsync(incidentId, cancellationToken).ConfigureAwait(false))
+        {
+            var incident = await LoadUnlockedAsync(incidentId, fresh: false, cancellationToken).ConfigureAwait(false);
+            return incident is null || incident.Version < atLeastVersion
+                ? await LoadUnlockedAsync(incidentId, fresh: true, cancellationToken).ConfigureAwait(false)
+                : incident;
+        }
+    }
+
+    /// <summary>
     /// Decides a command on the incident's current state and appends what it decided.
     /// With <paramref name="expectedVersion"/>, the caller's view must be current: a stale one fails with ABORTED
     /// (the current version in the message and the "current-version" trailer) unless the command, decided on the

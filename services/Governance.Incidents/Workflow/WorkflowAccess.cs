@@ -1,6 +1,7 @@
 using Governance.Domain;
 using Governance.Domain.Incidents;
 using Governance.Domain.Registry;
+using Governance.Domain.Routing;
 using Governance.Grpc;
 using Governance.Incidents.Security;
 
@@ -96,6 +97,35 @@ internal static class WorkflowAccess
         {
             if (department.OwningRegionCode != incident.TownshipCode)
                 throw context.Deny(caller, $"a township office dispatches only to its township's departments; {department.Code} {department.Name} is not one. Escalate to the county center to involve county bureaus.");
+        }
+    }
+
+    /// <summary>
+    /// Who may report where: a grid worker from the app, in the grids it serves; a command center for the hotline,
+    /// citizens and sensors, inside its region. Departments and leaders do not report.
+    /// </summary>
+    public static void Reporter(ServerCallContext context, Caller caller, Contracts.V1.Channel channel, RoutingOutcome routing)
+    {
+        var place = routing.GridCode ?? routing.TownshipCode ?? routing.CountyCode;
+        switch (caller.Role)
+        {
+            case ActorRole.GridWorker when channel != Contracts.V1.Channel.App:
+                throw context.Deny(caller, $"a grid worker reports through the app (CHANNEL_APP), not {channel}.");
+            // Outside every grid (the county center takes it) only a worker whose scope is the whole county may report.
+            case ActorRole.GridWorker when !caller.Covers(place):
+                throw context.Deny(caller, routing.GridCode is null
+                    ? $"the point lies outside every grid of {routing.CountyCode}; a grid worker reports only in the grids it serves."
+                    : $"the point lies in grid {routing.GridCode}, which you do not serve; report only in your own grids.");
+            case ActorRole.GridWorker:
+                return;
+            case ActorRole.CountyCenter or ActorRole.TownshipOffice when channel == Contracts.V1.Channel.App:
+                throw context.Deny(caller, "CHANNEL_APP is the grid workers' app; a command center records hotline, citizen and sensor reports.");
+            case ActorRole.CountyCenter or ActorRole.TownshipOffice when !caller.Covers(place):
+                throw context.Deny(caller, $"the point lies in {place}, outside your region.");
+            case ActorRole.CountyCenter or ActorRole.TownshipOffice:
+                return;
+            default:
+                throw context.Deny(caller, $"a {caller.Role} does not report incidents; grid workers and command centers do.");
         }
     }
 
