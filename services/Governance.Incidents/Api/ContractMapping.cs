@@ -91,6 +91,54 @@ internal static class ContractMapping
         return message;
     }
 
+    /// <summary>Worklists show a description this long; the full text is one GetIncident away.</summary>
+    public const int SummaryDescriptionLength = 120;
+
+    public static C.IncidentSummary ToSummary(Incident incident, DateTimeOffset now)
+    {
+        var summary = new C.IncidentSummary
+        {
+            IncidentId = incident.Id,
+            State = (C.IncidentState)(int)incident.State,
+            Version = incident.Version,
+            CategoryCode = incident.Category.Code,
+            Description = Cut(incident.Description, SummaryDescriptionLength),
+            GridCode = incident.GridCode ?? "",
+            TownshipCode = incident.TownshipCode ?? "",
+            CountyCode = incident.CountyCode,
+            LeadDepartmentCode = incident.LeadDepartmentCode ?? "",
+            ReportedAt = Timestamp.FromDateTimeOffset(incident.ReportedAt),
+            Overdue = incident.IsOpen && incident.IsOverdue(now),
+            Supervisions = incident.Supervisions,
+            CrossDepartment = incident.CrossDepartment,
+            Escalated = incident.Escalated,
+            ReporterId = incident.Reporter.SubjectId,
+            Point = new C.GeoPoint { Longitude = incident.Location.Longitude, Latitude = incident.Location.Latitude },
+            LikelyDuplicateOfIncidentId = incident.LikelyDuplicateOf?.IncidentId ?? "",
+        };
+        summary.DepartmentCodes.Add(incident.DepartmentCodes);
+        if (incident.HandleDeadline is { } handle)
+        {
+            summary.HandleDeadline = Timestamp.FromDateTimeOffset(handle);
+        }
+        return summary;
+    }
+
+    /// <summary>Cuts at a character (rune) boundary, never inside a surrogate pair.</summary>
+    internal static string Cut(string text, int maxCharacters)
+    {
+        var index = 0;
+        for (var characters = 0; index < text.Length; characters++)
+        {
+            if (characters == maxCharacters)
+            {
+                return text[..index];
+            }
+            index += char.IsSurrogatePair(text, index) ? 2 : 1;
+        }
+        return text;
+    }
+
     public static C.Assignment ToContract(Assignment assignment, bool open, DateTimeOffset now)
     {
         var message = new C.Assignment

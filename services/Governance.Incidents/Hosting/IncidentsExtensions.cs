@@ -11,6 +11,7 @@ using Governance.Incidents.Reporting;
 using Governance.Incidents.Routing;
 using Governance.Incidents.Security;
 using Governance.Incidents.Storage;
+using Governance.Incidents.Worklists;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,11 @@ public static class IncidentsExtensions
         services.AddSingleton<RegistrySeeder>();
         services.AddSingleton<Router>();
         services.AddSingleton<IncidentStore>();
+        services.AddSingleton<IncidentProjection>();
+        services.AddSingleton<DuplicateFinder>();
+        services.AddSingleton<WorklistWatch>();
+        services.AddSingleton<IncidentHistory>();
+        services.AddSingleton<WorklistGrpcService>();
         services.AddSingleton<ReportingService>();
         services.AddSingleton<IDeadlineIndex>(sp =>
         {
@@ -69,6 +75,7 @@ public static class IncidentsExtensions
         // and before the deadline scheduler reads the log (it turns itself off under Incidents:Deadlines:Enabled).
         services.AddHostedService<StoreStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryCache>());
+        services.AddHostedService(sp => sp.GetRequiredService<IncidentProjection>());
         services.AddHostedService(sp => sp.GetRequiredService<DeadlineScheduler>());
 
         services.AddGrpcServer(o => o.ExceptionMappers.Add(MapException));
@@ -81,6 +88,7 @@ public static class IncidentsExtensions
         endpoints.MapGrpcService<IncidentGrpcService>(GovernanceServices.IncidentService);
         endpoints.MapGrpcService<RegistryGrpcService>(GovernanceServices.RegistryService);
         endpoints.MapGrpcService<WorkflowGrpcService>(GovernanceServices.WorkflowService);
+        endpoints.MapGrpcService<WorklistGrpcService>(GovernanceServices.WorklistService);
         endpoints.MapGrpcHealthService();
         return endpoints;
     }

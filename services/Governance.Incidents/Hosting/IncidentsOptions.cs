@@ -24,6 +24,12 @@ public sealed class IncidentsOptions
     /// <summary>How many incident states stay cached in memory so commands do not reload their stream.</summary>
     public int IncidentCacheCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// How many worklist changes may wait for one slow WatchWorklist client before its stream is ended (it resumes
+    /// from its last position); the projection never waits for a client.
+    /// </summary>
+    public int WatchBufferCapacity { get; set; } = 1024;
+
     /// <summary>Seed the generated demo county into an empty store on start.</summary>
     public bool SeedDemoCounty { get; set; } = true;
 
@@ -44,6 +50,10 @@ public sealed class IncidentsOptions
         if (!(ServiceAreaMarginMeters >= NearestGridToleranceMeters && ServiceAreaMarginMeters <= 200_000))
         {
             throw new InvalidOperationException($"{SectionName}:{nameof(ServiceAreaMarginMeters)} must be between the tolerance ({NearestGridToleranceMeters} m) and 200000 metres; it is {ServiceAreaMarginMeters}.");
+        }
+        if (WatchBufferCapacity is < 1 or > 1_000_000)
+        {
+            throw new InvalidOperationException($"{SectionName}:{nameof(WatchBufferCapacity)} must be between 1 and 1000000; it is {WatchBufferCapacity}.");
         }
         if (IncidentCacheCapacity < 0)
         {

@@ -10,6 +10,7 @@ using Governance.EventStore;
 using Governance.Grpc;
 using Governance.Incidents.Routing;
 using Governance.Incidents.Storage;
+using Governance.Incidents.Worklists;
 using Geo = Governance.Geography;
 
 namespace Governance.Incidents.Reporting;
@@ -23,6 +24,7 @@ public sealed class ReportingService(
     DomainStreams streams,
     IncidentStore incidents,
     Router router,
+    DuplicateFinder duplicates,
     WorkingCalendar calendar,
     TimeProvider clock)
 {
@@ -50,7 +52,7 @@ public sealed class ReportingService(
             IReadOnlyList<IIncidentEvent> events;
             try
             {
-                events = IncidentDecider.Decide(null, Decide(request, incidentId, wgs84, authorize), calendar);
+                events = IncidentDecider.Decide(null, await DecideAsync(request, incidentId, wgs84, authorize, cancellationToken).ConfigureAwait(false), calendar);
             }
             catch (Exception e) when (e is RpcException or DomainException)
             {
@@ -88,7 +90,8 @@ public sealed class ReportingService(
         }
     }
 
-    private ReportIncident Decide(ReportIncidentRequest request, string incidentId, Geo.GeoPoint wgs84, Action<RoutingOutcome>? authorize)
+    private async Task<ReportIncident> DecideAsync(
+        ReportIncidentRequest request, string incidentId, Geo.GeoPoint wgs84, Action<RoutingOutcome>? authorize, CancellationToken cancellationToken)
     {
         var view = router.View;
         var category = view.Snapshot.FindCategory(request.CategoryCode)
@@ -101,6 +104,7 @@ public sealed class ReportingService(
         var routing = Router.Outcome(view, placement, category.Code);
         authorize?.Invoke(routing);
         var now = clock.GetUtcNow();
+        var duplicate = await duplicates.FindAsync(category, wgs84, incidentId, now, cancellationToken).ConfigureAwait(false);
         return new ReportIncident(
             incidentId,
             new Actor(request.ReporterId, ReporterRole(request.Channel)),
@@ -113,7 +117,8 @@ public sealed class ReportingService(
             request.OccurredAt?.ToDateTimeOffset() ?? now,
             [.. request.Photos.Select(ReportValidation.ToDomain)],
             routing,
-            now);
+            now,
+            duplicate);
     }
 
     private Task<Incident?> TryLoadExistingAsync(string incidentId, CancellationToken cancellationToken) =>
