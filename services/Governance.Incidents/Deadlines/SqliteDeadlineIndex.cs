@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Governance.Incidents.Deadlines;
 
 /// <summary>
-/// The due-time index in its own SQLite file beside the event store (WAL, synchronous=FULL). Its own file, because
+/// The due-time index in its own SQLite file beside the event store (WAL, synchronous=NORMAL). Its own file, because
 /// it is a projection: deleting it costs a rebuild from the log, never data, and it never competes with the event
 /// store's single writer for the write lock. One connection, used by one scheduler at a time.
 /// </summary>
@@ -112,8 +112,12 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
             {
                 throw new InvalidOperationException($"The deadline index {Path} could not be switched to WAL mode.");
             }
-            // FULL: the checkpoint must not survive a power cut that the rows it vouches for did not (and the reverse).
-            Execute(connection, "PRAGMA synchronous = FULL;");
+            // NORMAL, not FULL: rows and checkpoint share each transaction, and WAL keeps a transaction whole or drops
+            // it whole, so a power cut can only take the index back to an earlier, consistent checkpoint. Catching up
+            // from there rebuilds what was lost from the event store (which is FULL), and an alarm whose deletion was
+            // lost fires again into a decision that writes nothing. An fsync per batch would buy nothing but load on
+            // the disk the event store commits to.
+            Execute(connection, "PRAGMA synchronous = NORMAL;");
             Execute(connection, "BEGIN IMMEDIATE;");
             Execute(connection, Schema);
             Execute(connection, $"PRAGMA user_version = {SchemaVersion.ToString(CultureInfo.InvariantCulture)};");

@@ -6,7 +6,12 @@ namespace Governance.Incidents.Storage;
 /// <summary>Reads and appends domain events of one stream, translating to and from the store's bytes.</summary>
 public sealed class DomainStreams(IEventStore store)
 {
+    private long _lastAppendedPosition;
+
     public IEventStore Store => store;
+
+    /// <summary>The global position of the last event this process appended: what its own readers must have seen.</summary>
+    public long LastAppendedPosition => Volatile.Read(ref _lastAppendedPosition);
 
     public async Task<(IReadOnlyList<IDomainEvent> Events, long Version)> ReadAsync(string streamId, CancellationToken cancellationToken)
     {
@@ -39,6 +44,13 @@ public sealed class DomainStreams(IEventStore store)
             data[i] = new EventData(Guid.CreateVersion7(), DomainEventTypes.NameOf(events[i]), EventSerializer.Serialize(events[i]), metadataBytes);
         }
         var result = await store.AppendAsync(streamId, expectedVersion, data, cancellationToken).ConfigureAwait(false);
+        for (var seen = LastAppendedPosition; result.LastPosition > seen; seen = LastAppendedPosition)
+        {
+            if (Interlocked.CompareExchange(ref _lastAppendedPosition, result.LastPosition, seen) == seen)
+            {
+                break;
+            }
+        }
         activity?.SetTag("governance.position", result.LastPosition);
         return result;
     }

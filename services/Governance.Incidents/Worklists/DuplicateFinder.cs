@@ -1,11 +1,12 @@
 using Governance.Domain.Incidents;
 using Governance.Domain.Registry;
 using Governance.Geography;
+using Governance.Incidents.Storage;
 
 namespace Governance.Incidents.Worklists;
 
 /// <summary>Finds, at report time, the open incident a new report likely duplicates (same category, near, recent).</summary>
-public sealed class DuplicateFinder(IncidentProjection projection)
+public sealed class DuplicateFinder(IncidentProjection projection, DomainStreams streams)
 {
     /// <summary>
     /// The projection folds in memory and is normally milliseconds behind; waiting longer than this would trade a
@@ -19,9 +20,11 @@ public sealed class DuplicateFinder(IncidentProjection projection)
         {
             return null;
         }
-        // A report acknowledged a moment ago (by this process or another replica) is in the log but perhaps not yet
-        // folded: catch up to the head first, so two reports made one after the other are compared.
-        var state = await projection.CurrentAtHeadAsync(CatchUpLimit, cancellationToken).ConfigureAwait(false);
+        // A report this process acknowledged a moment ago is in the log but perhaps not yet folded: wait for it, so
+        // two reports made one after the other are compared. Asking the store for its head instead would cost a query
+        // per report; another replica's report of the last few milliseconds may be missed, and a person can still
+        // merge what the flag missed.
+        var state = await projection.CurrentAtLeastAsync(streams.LastAppendedPosition, CatchUpLimit, cancellationToken).ConfigureAwait(false);
         return state.Duplicates.Find(category.Code, wgs84, category.Duplicates, now, incidentId);
     }
 }

@@ -77,13 +77,23 @@ public sealed class IncidentProjection(IEventStore store, ILogger<IncidentProjec
     {
         await CaughtUp.WaitAsync(cancellationToken).ConfigureAwait(false);
         var head = await store.GetHeadPositionAsync(cancellationToken).ConfigureAwait(false);
+        return await CurrentAtLeastAsync(head, limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The state once the projection has folded <paramref name="position"/>, without asking the store: the report hot
+    /// path waits only for this process's own writes; after <paramref name="limit"/> the state as far as it got.
+    /// </summary>
+    public async Task<ProjectionState> CurrentAtLeastAsync(long position, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        await CaughtUp.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await WaitForPositionAsync(head, cancellationToken).WaitAsync(limit, cancellationToken).ConfigureAwait(false);
+            await WaitForPositionAsync(position, cancellationToken).WaitAsync(limit, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            logger.LogWarning("Incident projection at {Position} is more than {Limit} behind the log head {Head}", _state.Position, limit, head);
+            logger.LogWarning("Incident projection at {Position} is still short of {Wanted} after {Limit}", _state.Position, position, limit);
         }
         return _state;
     }
