@@ -3,7 +3,9 @@ using Governance.Domain.Incidents;
 using Governance.Domain.Registry;
 using Governance.Domain.Routing;
 using Governance.Grpc;
+using Governance.Incidents.Api;
 using Governance.Incidents.Security;
+using Governance.Incidents.Worklists;
 
 namespace Governance.Incidents.Workflow;
 
@@ -15,7 +17,7 @@ namespace Governance.Incidents.Workflow;
 internal static class WorkflowAccess
 {
     /// <summary>The most specific region an incident lies in: a township scope covers its grids, a county its townships.</summary>
-    public static string RegionOf(Incident incident) => incident.GridCode ?? incident.TownshipCode ?? incident.CountyCode;
+    public static string RegionOf(Incident incident) => WorklistRules.RegionOf(incident);
 
     /// <summary>
     /// The command center for this incident: the county center whose scope covers it, or the information-command office
@@ -129,13 +131,6 @@ internal static class WorkflowAccess
         }
     }
 
-    /// <summary>Who may read an incident: its reporter, departments it was sent to, and the centers and leaders of its region.</summary>
-    public static bool CanRead(Caller caller, Incident incident) => caller.Role switch
-    {
-        ActorRole.GridWorker => caller.Subject == incident.Reporter.SubjectId,
-        ActorRole.DepartmentHandler => caller.DepartmentCode is { } department && incident.InvolvesDepartment(department),
-        ActorRole.TownshipOffice => incident.TownshipCode is { } township && caller.Covers(township),
-        ActorRole.CountyCenter or ActorRole.Leader or ActorRole.Administrator => caller.Covers(RegionOf(incident)),
-        _ => false,
-    };
+    /// <summary>Who may read an incident: the same rule as its worklists (see <see cref="WorklistRules.CanSee"/>).</summary>
+    public static bool CanRead(Caller caller, Incident incident) => WorklistRules.CanSee(WorklistGrpcService.ViewerOf(caller), incident);
 }
