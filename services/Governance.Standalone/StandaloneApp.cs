@@ -6,7 +6,8 @@ namespace Governance.Standalone;
 /// <summary>The whole system in one process; tests build exactly this host.</summary>
 public static class StandaloneApp
 {
-    public static WebApplication Create(string[] args)
+    // configureServices runs before the features register theirs: a test brings its clock that way.
+    public static WebApplication Create(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -14,6 +15,7 @@ public static class StandaloneApp
             // appsettings.json sits beside the binary; tests and `dotnet run` share one content root.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        configureServices?.Invoke(builder.Services);
         builder.AddServiceDefaults();
         builder.AddIncidents();
         builder.ListenOnGovernancePorts();

@@ -15,6 +15,7 @@ using Governance.Incidents.Worklists;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,8 @@ public static class IncidentsExtensions
             .Validate(o => { o.Validate(); return true; })
             .ValidateOnStart();
 
-        services.AddSingleton(TimeProvider.System);
+        // TryAdd: a host (or a test driving deadlines) may bring its own clock.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => WorkingCalendar.ChinaDefault);
         services.AddSingleton<IEventStore>(sp =>
         {

@@ -54,7 +54,8 @@ public sealed class StandaloneHost : IAsyncDisposable
 
     public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
 
-    public static async Task<StandaloneHost> StartAsync(string? dataDirectory = null)
+    /// <summary>Starts the host on its own data folder (a new temporary one by default), on the given clock or the system's.</summary>
+    public static async Task<StandaloneHost> StartAsync(string? dataDirectory = null, TimeProvider? clock = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "governance-tests", Guid.NewGuid().ToString("N"));
         var app = StandaloneApp.Create(
@@ -63,7 +64,7 @@ public sealed class StandaloneHost : IAsyncDisposable
             "--Ports:Grpc=0",
             "--Ports:Http=0",
             "--Logging:LogLevel:Default=Warning",
-        ]);
+        ], clock is null ? null : services => services.AddSingleton(clock));
         try
         {
             await app.StartAsync();
