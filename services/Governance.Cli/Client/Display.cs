@@ -16,7 +16,8 @@ internal static class Display
     private static readonly JsonFormatter JsonFormatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithIndentation());
 
     private static readonly FileDescriptor[] ContractFiles =
-        [CommonReflection.Descriptor, IncidentsReflection.Descriptor, RegistryReflection.Descriptor, WorkflowReflection.Descriptor];
+        [CommonReflection.Descriptor, IncidentsReflection.Descriptor, RegistryReflection.Descriptor, WorkflowReflection.Descriptor,
+         WorklistReflection.Descriptor];
 
     public static string Json(IMessage message) => JsonFormatter.Format(message);
 

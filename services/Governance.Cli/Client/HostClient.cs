@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Governance.Contracts.V1;
@@ -47,6 +48,43 @@ internal sealed class HostClient : IDisposable
     public Task<ListGridsResponse> ListGridsAsync(ListGridsRequest request, CancellationToken cancellationToken) =>
         CallAsync<ListGridsRequest, ListGridsResponse>(GovernanceServices.RegistryService.Method("ListGrids"), request, cancellationToken);
 
+    public Task<ListIncidentsResponse> ListIncidentsAsync(ListIncidentsRequest request, CancellationToken cancellationToken) =>
+        CallAsync<ListIncidentsRequest, ListIncidentsResponse>(GovernanceServices.WorklistService.Method("ListIncidents"), request, cancellationToken);
+
+    public Task<GetIncidentHistoryResponse> GetIncidentHistoryAsync(GetIncidentHistoryRequest request, CancellationToken cancellationToken) =>
+        CallAsync<GetIncidentHistoryRequest, GetIncidentHistoryResponse>(GovernanceServices.WorklistService.Method("GetIncidentHistory"), request, cancellationToken);
+
+    /// <summary>
+    /// The WatchWorklist stream. Unlike the unary calls it has no deadline: a watch is meant to run until the operator
+    /// stops it (the token) or the host ends it, so a deadline would only cut a healthy watch short.
+    /// </summary>
+    public async IAsyncEnumerable<WatchWorklistResponse> WatchWorklistAsync(
+        WatchWorklistRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var stream = _client.ServerStreamingAsync<WatchWorklistRequest, WatchWorklistResponse>(
+            GovernanceServices.WorklistService.Method("WatchWorklist"), request, new CallOptions(CancellationToken: cancellationToken));
+        var changes = stream.GetAsyncEnumerator(cancellationToken);
+        await using (changes.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                // The call starts on the first MoveNext, so a host that is not running fails here, as it does for a unary call.
+                try
+                {
+                    if (!await changes.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (RpcException e) when (Explained(e) is { } explained)
+                {
+                    throw explained;
+                }
+                yield return changes.Current;
+            }
+        }
+    }
+
     /// <summary>
     /// A WorkflowService step, found by its request type: each step has a request and a response message of its own,
     /// so the types name the method and a step cannot be sent to the wrong one.
@@ -68,17 +106,30 @@ internal sealed class HostClient : IDisposable
                 method, request, new CallOptions(Deadline: DateTimeOffset.UtcNow + CallTimeout, CancellationToken: cancellationToken))
                 .ConfigureAwait(false);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && NobodyListens(e))
+        catch (RpcException e) when (Explained(e) is { } explained)
         {
-            throw new HostUnreachableException(Address, e);
+            throw explained;
         }
-        catch (RpcException e) when (Inner<HttpProtocolException>(e) is { ErrorCode: Http11Required })
+    }
+
+    /// <summary>
+    /// The failures that are the operator's setup rather than the call, in the operator's words; null for the rest,
+    /// which CommandRunner prints as their gRPC status.
+    /// </summary>
+    private Exception? Explained(RpcException e)
+    {
+        if (e.StatusCode == StatusCode.Unavailable && NobodyListens(e))
+        {
+            return new HostUnreachableException(Address, e);
+        }
+        if (Inner<HttpProtocolException>(e) is { ErrorCode: Http11Required })
         {
             // The host's second port serves HTTP/1.1 (health checks, browsers); the port numbers are easy to swap.
-            throw new CliUsageException(
+            return new CliUsageException(
                 $"{Address.OriginalString} answers HTTP/1.1 only: that is the host's HTTP port (health checks). " +
                 "gRPC is on its h2c port (Ports:Grpc, 5080 by default).");
         }
+        return null;
     }
 
     /// <summary>The HTTP/2 error code a server sends when it will only speak HTTP/1.1 (RFC 9113, section 7).</summary>
