@@ -122,7 +122,7 @@ internal sealed class IncidentHistory
         IncidentState.Returned => "dispatch again; escalate (township office); supervise; departments still assigned go on working",
         IncidentState.Escalated => "dispatch (county center); supervise",
         IncidentState.Handled => "verify (pass or fail); supervise",
-        IncidentState.Rework => "report handled again (departments); supervise; decide an extension",
+        IncidentState.Rework => "report progress, report handled again, return, request an extension (departments); supervise; decide an extension",
         IncidentState.Verified => "close",
         IncidentState.Closed or IncidentState.ResolvedOnSpot => "reopen",
         _ => "nothing (it is finished)",
