@@ -54,8 +54,11 @@ public sealed class StandaloneHost : IAsyncDisposable
 
     public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
 
-    /// <summary>Starts the host on its own data folder (a new temporary one by default), on the given clock or the system's.</summary>
-    public static async Task<StandaloneHost> StartAsync(string? dataDirectory = null, TimeProvider? clock = null)
+    /// <summary>
+    /// Starts the host on its own data folder (a new temporary one by default), on the given clock or the system's, with
+    /// extra settings as command-line arguments ("--Section:Key=value").
+    /// </summary>
+    public static async Task<StandaloneHost> StartAsync(string? dataDirectory = null, TimeProvider? clock = null, IReadOnlyList<string>? settings = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "governance-tests", Guid.NewGuid().ToString("N"));
         var app = StandaloneApp.Create(
@@ -64,6 +67,7 @@ public sealed class StandaloneHost : IAsyncDisposable
             "--Ports:Grpc=0",
             "--Ports:Http=0",
             "--Logging:LogLevel:Default=Warning",
+            .. settings ?? [],
         ], clock is null ? null : services => services.AddSingleton(clock));
         try
         {
