@@ -267,6 +267,9 @@ public sealed class DeadlineScheduler(
         }
     }
 
+    /// <summary>How long new events gather before the index catches up on them.</summary>
+    internal static readonly TimeSpan CatchUpCoalescing = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Sleeps until the delay passes or an event after the checkpoint is appended; false when stopping.</summary>
     private async Task<bool> SleepAsync(TimeSpan delay, long checkpoint, CancellationToken stoppingToken)
     {
@@ -274,7 +277,21 @@ public sealed class DeadlineScheduler(
         var timer = Task.Delay(delay, time, wake.Token);
         // After a failed pass only the timer wakes it: new events would otherwise retry at once, in a tight loop.
         var appended = checkpoint == long.MaxValue ? Task.Delay(Timeout.Infinite, wake.Token) : store.WaitForEventsAfterAsync(checkpoint, wake.Token);
-        await Task.WhenAny(timer, appended).ConfigureAwait(false);
+        var woke = await Task.WhenAny(timer, appended).ConfigureAwait(false);
+        if (woke == appended && appended.IsCompletedSuccessfully)
+        {
+            // Under load the log grows with every commit; catching up on each one costs a handful of index queries per
+            // commit. Letting appends gather for a moment turns them into one pass, and no alarm is that close: the
+            // earliest a dispatch can owe one is 80 % of its shortest limit, minutes away. Real time, not the
+            // scheduler's clock: this is about the machine's load, not about when alarms are due.
+            try
+            {
+                await Task.Delay(CatchUpCoalescing, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
         await wake.CancelAsync().ConfigureAwait(false);
         try
         {
