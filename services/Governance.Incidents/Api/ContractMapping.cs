@@ -189,14 +189,9 @@ internal static class ContractMapping
     /// <summary>The role as the token spells it (grid_worker, county_center, ...), the same word in every message.</summary>
     public static string RoleName(Domain.ActorRole role) => role switch
     {
-        Domain.ActorRole.GridWorker => "grid_worker",
-        Domain.ActorRole.DepartmentHandler => "department_handler",
-        Domain.ActorRole.TownshipOffice => "township_office",
-        Domain.ActorRole.CountyCenter => "county_center",
-        Domain.ActorRole.Leader => "leader",
-        Domain.ActorRole.Administrator => "administrator",
         Domain.ActorRole.Citizen => "citizen",
-        _ => "system",
+        Domain.ActorRole.System => "system",
+        _ => Security.TokenClaims.RoleName(role),
     };
 
     public static C.Routing ToContract(RoutingOutcome outcome, RegistryView view)

@@ -44,7 +44,7 @@ public sealed class ReportingService(
         using (await incidents.Locks.AcquireAsync(incidentId, cancellationToken).ConfigureAwait(false))
         {
             // A retry answered from this process's cache costs no store round trip.
-            if (await incidents.LoadUnlockedAsync(incidentId, fresh: false, cancellationToken, cacheOnly: true).ConfigureAwait(false) is { } cached)
+            if (incidents.TryGetCached(incidentId, out var cached))
             {
                 return (EnsureSameReport(cached, request, wgs84), false);
             }

@@ -14,22 +14,7 @@ public sealed record Caller(string Subject, Governance.Domain.ActorRole Role, IR
     public Governance.Domain.Actor Actor => new(Subject, Role);
 
     /// <summary>True when some region code of the caller is a prefix of (or equal to) regionCode.</summary>
-    public bool Covers(string? regionCode)
-    {
-        if (string.IsNullOrEmpty(regionCode))
-        {
-            return false;
-        }
-        foreach (var code in RegionCodes)
-        {
-            // GB/T codes nest by prefix: a grid's code begins with its village's, township's and county's.
-            if (regionCode.StartsWith(code, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public bool Covers(string? regionCode) => Governance.Domain.Regions.RegionScope.Covers(RegionCodes, regionCode);
 }
 
 public static partial class Callers

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Governance.Domain;
 using Governance.Domain.Incidents;
@@ -26,15 +27,17 @@ public sealed class IncidentStore(DomainStreams streams, IOptions<IncidentsOptio
     internal void Remember(Incident incident) => _cache.Set(incident.Id, incident);
 
     /// <summary>The incident, from the cache or its stream; null when it does not exist. Call under the incident's lock.</summary>
-    internal async Task<Incident?> LoadUnlockedAsync(string incidentId, bool fresh, CancellationToken cancellationToken, bool cacheOnly = false)
+    internal bool TryGetCached(string incidentId, [NotNullWhen(true)] out Incident? incident)
+    {
+        incident = _cache.TryGet(incidentId, out var cached) ? cached : null;
+        return incident is not null;
+    }
+
+    internal async Task<Incident?> LoadUnlockedAsync(string incidentId, bool fresh, CancellationToken cancellationToken)
     {
         if (!fresh && _cache.TryGet(incidentId, out var cached))
         {
             return cached;
-        }
-        if (cacheOnly)
-        {
-            return null;
         }
         var (events, _) = await streams.ReadAsync(StreamNames.Incident(incidentId), cancellationToken).ConfigureAwait(false);
         if (events.Count == 0)

@@ -1,4 +1,5 @@
 using Governance.Domain;
+using Governance.Domain.Regions;
 
 namespace Governance.Incidents.Worklists;
 
@@ -8,10 +9,6 @@ namespace Governance.Incidents.Worklists;
 /// </summary>
 public sealed record WorklistViewer(string Subject, ActorRole Role, IReadOnlyList<string> RegionCodes, string? DepartmentCode)
 {
-    /// <summary>
-    /// Region codes nest by prefix (county 6 digits, township 9, village 12, grid 15), so a scope covers every code it
-    /// starts.
-    /// </summary>
-    public bool Covers(string? regionCode) =>
-        regionCode is { Length: > 0 } && RegionCodes.Any(scope => scope.Length > 0 && regionCode.StartsWith(scope, StringComparison.Ordinal));
+    /// <summary>Whether the viewer's scope covers the code (see <see cref="RegionScope"/>).</summary>
+    public bool Covers(string? regionCode) => RegionScope.Covers(RegionCodes, regionCode);
 }
