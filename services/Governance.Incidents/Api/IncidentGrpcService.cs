@@ -19,7 +19,7 @@ public sealed class IncidentGrpcService(ReportingService reporting, IncidentStor
             // The reporter id is the idempotency scope and the audit's "who"; a caller reports only as itself.
             throw context.Deny(caller, $"reporter_id '{request.ReporterId}' is not the token's subject '{caller.Subject}'; report under your own id.");
         }
-        var (incident, created) = await reporting.ReportAsync(request, caller.Client, context.Peer,
+        var (incident, created) = await reporting.ReportAsync(request, caller.Actor, caller.Client, context.Peer,
             routing => WorkflowAccess.Reporter(context, caller, request.Channel, routing), context.CancellationToken);
         return new ReportIncidentResponse
         {

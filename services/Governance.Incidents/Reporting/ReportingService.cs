@@ -30,10 +30,11 @@ public sealed class ReportingService(
 {
     private const int MaxConflictRetries = 5;
 
-    // authorize checks the caller may report at the routed place, before anything is written; client is the calling
-    // client for the audit trail (x-client), the channel when it sent none.
+    // reporter is who reports, as the token says (subject = reporter_id, and the role it acts in); authorize checks it
+    // may report at the routed place, before anything is written; client is the calling client for the audit trail
+    // (x-client), the channel when it sent none.
     public async Task<(Incident Incident, bool Created)> ReportAsync(
-        ReportIncidentRequest request, string? client, string? peer, Action<RoutingOutcome>? authorize, CancellationToken cancellationToken)
+        ReportIncidentRequest request, Actor reporter, string? client, string? peer, Action<RoutingOutcome>? authorize, CancellationToken cancellationToken)
     {
         using var activity = IncidentsTelemetry.Source.StartActivity("report");
         ReportValidation.Validate(request);
@@ -52,7 +53,7 @@ public sealed class ReportingService(
             IReadOnlyList<IIncidentEvent> events;
             try
             {
-                events = IncidentDecider.Decide(null, await DecideAsync(request, incidentId, wgs84, authorize, cancellationToken).ConfigureAwait(false), calendar);
+                events = IncidentDecider.Decide(null, await DecideAsync(request, reporter, incidentId, wgs84, authorize, cancellationToken).ConfigureAwait(false), calendar);
             }
             catch (Exception e) when (e is RpcException or DomainException)
             {
@@ -91,7 +92,7 @@ public sealed class ReportingService(
     }
 
     private async Task<ReportIncident> DecideAsync(
-        ReportIncidentRequest request, string incidentId, Geo.GeoPoint wgs84, Action<RoutingOutcome>? authorize, CancellationToken cancellationToken)
+        ReportIncidentRequest request, Actor reporter, string incidentId, Geo.GeoPoint wgs84, Action<RoutingOutcome>? authorize, CancellationToken cancellationToken)
     {
         var view = router.View;
         var category = view.Snapshot.FindCategory(request.CategoryCode)
@@ -107,7 +108,7 @@ public sealed class ReportingService(
         var duplicate = await duplicates.FindAsync(category, wgs84, incidentId, now, cancellationToken).ConfigureAwait(false);
         return new ReportIncident(
             incidentId,
-            new Actor(request.ReporterId, ReporterRole(request.Channel)),
+            reporter,
             request.ClientReportId,
             ReportValidation.ToDomain(request.Channel),
             CategorySnapshot.From(category),
@@ -142,14 +143,6 @@ public sealed class ReportingService(
         IncidentsTelemetry.Reports.Add(1, new KeyValuePair<string, object?>("created", false));
         return existing;
     }
-
-    private static ActorRole ReporterRole(Channel channel) => channel switch
-    {
-        Channel.App => ActorRole.GridWorker,
-        Channel.Citizen => ActorRole.Citizen,
-        Channel.Hotline12345 => ActorRole.CountyCenter,
-        _ => ActorRole.System,
-    };
 
     private static Domain.Incidents.CoordinateSystem ToDomainCrs(Contracts.V1.CoordinateSystem system) =>
         system == Contracts.V1.CoordinateSystem.Gcj02 ? Domain.Incidents.CoordinateSystem.Gcj02 : Domain.Incidents.CoordinateSystem.Wgs84;

@@ -77,6 +77,14 @@ public sealed class WorkflowAccessTests(HostWithDemoCounty world) : IClassFixtur
 
         var incident = (await Host.ReportAsync(request, token)).Incident;
         Assert.Equal(Channel.Hotline12345, incident.Channel);
+        Assert.Equal(("zx-hotline", "county_center"), (incident.History[0].Actor.Subject, incident.History[0].Actor.Role));
+
+        // The audit names the role the token carries, not one guessed from the channel.
+        var township = GridA.Township.Code;
+        var office = Reports.At(GridA.InteriorPoint, Dispute, reporter: "zh-hotline");
+        office.Channel = Channel.Citizen;
+        var recorded = (await Host.ReportAsync(office, Host.TokenFor("zh-hotline", ActorRole.TownshipOffice, [township]))).Incident;
+        Assert.Equal("township_office", recorded.History[0].Actor.Role);
 
         var app = Reports.At(GridA.InteriorPoint, Dispute, reporter: "zx-hotline");
         var error = await Assert.ThrowsAsync<RpcException>(() => Host.ReportAsync(app, token));
