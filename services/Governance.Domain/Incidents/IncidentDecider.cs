@@ -62,7 +62,7 @@ public static partial class IncidentDecider
             History = [new IncidentHistoryEntry(IncidentReported.EventType, e.At, e.Reporter, null)],
         },
         _ => ApplyWorkflow(state ?? throw new InvalidOperationException(
-            $"The stream of incident {IdOf(@event)} does not start with {IncidentReported.EventType}."), @event),
+            $"The stream of incident {@event.IncidentId} does not start with {IncidentReported.EventType}."), @event),
     };
 
     public static Incident? Fold(IEnumerable<IIncidentEvent> events) => events.Aggregate((Incident?)null, (s, e) => Apply(s, e));

@@ -3,7 +3,11 @@ using Governance.Domain.Routing;
 
 namespace Governance.Domain.Incidents;
 
-public interface IIncidentEvent : IDomainEvent;
+/// <summary>An event of one incident's stream; every one names the incident it belongs to.</summary>
+public interface IIncidentEvent : IDomainEvent
+{
+    string IncidentId { get; }
+}
 
 /// <summary>A report arrived and was accepted as an incident (not yet a case). Everything the reporter sent is kept.</summary>
 public sealed record IncidentReported(

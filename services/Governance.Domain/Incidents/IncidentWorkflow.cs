@@ -17,8 +17,8 @@ public static partial class IncidentDecider
 
     private static IReadOnlyList<IIncidentEvent> DecideWorkflow(Incident state, IIncidentCommand command, WorkingCalendar calendar)
     {
-        if (IdOf(command) != state.Id)
-            throw DomainException.Invalid($"The command names incident {IdOf(command)} but was sent to the stream of incident {state.Id}.");
+        if (command.IncidentId != state.Id)
+            throw DomainException.Invalid($"The command names incident {command.IncidentId} but was sent to the stream of incident {state.Id}.");
         return command switch
         {
             RegisterIncident c => Register(state, c),
@@ -312,39 +312,7 @@ public static partial class IncidentDecider
         string.IsNullOrWhiteSpace(note) ? null : Require.Reason(note, what);
 
     private static Incident Existing(Incident? state, IIncidentCommand command) =>
-        state ?? throw DomainException.NotFound($"Incident {IdOf(command)} does not exist.");
-
-    private static string IdOf(IIncidentCommand command) => command switch
-    {
-        RegisterIncident c => c.IncidentId,
-        RejectIncident c => c.IncidentId,
-        MergeIncident c => c.IncidentId,
-        RecordMergedDuplicate c => c.IncidentId,
-        DispatchIncident c => c.IncidentId,
-        SignAssignment c => c.IncidentId,
-        ReturnAssignment c => c.IncidentId,
-        ReportProgress c => c.IncidentId,
-        ReportHandled c => c.IncidentId,
-        VerifyIncident c => c.IncidentId,
-        CloseIncident c => c.IncidentId,
-        ReopenIncident c => c.IncidentId,
-        EscalateIncident c => c.IncidentId,
-        SuperviseIncident c => c.IncidentId,
-        RequestExtension c => c.IncidentId,
-        DecideExtension c => c.IncidentId,
-        ResolveOnSpot c => c.IncidentId,
-        RaiseDeadlineAlarm c => c.IncidentId,
-        ReportIncident c => c.IncidentId,
-        _ => throw new ArgumentException($"Unknown incident command {command.GetType().Name}.", nameof(command)),
-    };
-
-    private static string IdOf(IIncidentEvent @event) => @event switch
-    {
-        IncidentReported e => e.IncidentId,
-        IncidentRegistered e => e.IncidentId,
-        IncidentDispatched e => e.IncidentId,
-        _ => @event.GetType().Name,
-    };
+        state ?? throw DomainException.NotFound($"Incident {command.IncidentId} does not exist.");
 
     // ---- Apply ----
 

@@ -2,7 +2,11 @@ using Governance.Domain.Routing;
 
 namespace Governance.Domain.Incidents;
 
-public interface IIncidentCommand;
+/// <summary>A command to one incident; every one names the incident it is for.</summary>
+public interface IIncidentCommand
+{
+    string IncidentId { get; }
+}
 
 /// <summary>
 /// A report from the app, the hotline, a sensor or a citizen. The application has already converted the point to
