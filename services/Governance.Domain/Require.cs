@@ -30,39 +30,26 @@ internal static partial class Require
     }
 
     /// <summary>Returns the trimmed name; a name is counted in characters as a person sees them (Unicode scalars).</summary>
-    public static string Name(string? value, string what)
-    {
-        var trimmed = value?.Trim() ?? "";
-        if (trimmed.Length == 0)
-            throw DomainException.Invalid($"{what} is empty.");
-        var length = trimmed.EnumerateRunes().Count();
-        if (length > MaxNameLength)
-            throw DomainException.Invalid($"{what} has {length} characters; at most {MaxNameLength} are allowed.");
-        return trimmed;
-    }
+    public static string Name(string? value, string what) => Text(value, MaxNameLength, $"{what} is empty.", what);
 
-    public static string Reason(string? value, string what)
-    {
-        var trimmed = value?.Trim() ?? "";
-        if (trimmed.Length == 0)
-            throw DomainException.Invalid($"{what}: a reason is required for the audit trail.");
-        var length = trimmed.EnumerateRunes().Count();
-        if (length > MaxReasonLength)
-            throw DomainException.Invalid($"{what}: the reason has {length} characters; at most {MaxReasonLength} are allowed.");
-        return trimmed;
-    }
+    public static string Reason(string? value, string what) =>
+        Text(value, MaxReasonLength, $"{what}: a reason is required for the audit trail.", $"{what}: the reason");
 
     /// <summary>Notes of handling or supervision: a paragraph or two, what was done and found.</summary>
     public const int MaxNoteLength = 2000;
 
-    public static string Note(string? value, string what)
+    public static string Note(string? value, string what) =>
+        Text(value, MaxNoteLength, $"{what}: the note is empty; say what was done or found.", $"{what}: the note");
+
+    /// <summary>Free text for the audit trail, trimmed and counted in characters as a person sees them.</summary>
+    public static string Text(string? value, int maxLength, string whenEmpty, string subject)
     {
         var trimmed = value?.Trim() ?? "";
         if (trimmed.Length == 0)
-            throw DomainException.Invalid($"{what}: the note is empty; say what was done or found.");
+            throw DomainException.Invalid(whenEmpty);
         var length = trimmed.EnumerateRunes().Count();
-        if (length > MaxNoteLength)
-            throw DomainException.Invalid($"{what}: the note has {length} characters; at most {MaxNoteLength} are allowed.");
+        if (length > maxLength)
+            throw DomainException.Invalid($"{subject} has {length} characters; at most {maxLength} are allowed.");
         return trimmed;
     }
 

@@ -149,16 +149,8 @@ public static partial class IncidentDecider
         return category;
     }
 
-    private static string CheckDescription(string? description)
-    {
-        var trimmed = description?.Trim() ?? "";
-        if (trimmed.Length == 0)
-            throw DomainException.Invalid("The description is empty; say what is wrong and where.");
-        var length = trimmed.EnumerateRunes().Count();
-        if (length > MaxDescriptionLength)
-            throw DomainException.Invalid($"The description has {length} characters; at most {MaxDescriptionLength} are allowed.");
-        return trimmed;
-    }
+    private static string CheckDescription(string? description) =>
+        Require.Text(description, MaxDescriptionLength, "The description is empty; say what is wrong and where.", "The description");
 
     private static void CheckLocation(GeoLocation? location)
     {
