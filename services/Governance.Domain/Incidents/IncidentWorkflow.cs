@@ -184,11 +184,7 @@ public static partial class IncidentDecider
 
     private static IIncidentEvent[] Progress(Incident state, ReportProgress c)
     {
-        var assignment = ActiveOf(state, c.DepartmentCode, "report progress");
-        if (assignment.State != AssignmentState.Accepted)
-            throw DomainException.Precondition(assignment.State == AssignmentState.Dispatched
-                ? $"Department {c.DepartmentCode} has not signed for incident {state.Id}; sign for it first."
-                : $"Department {c.DepartmentCode} already reported incident {state.Id} handled.");
+        SignedFor(state, c.DepartmentCode, "report progress", "");
         c.By.Validate("ReportProgress");
         var note = Require.Note(c.Note, "ReportProgress");
         return [new ProgressReported(state.Id, c.DepartmentCode, note, CheckPhotos(c.Photos, c.Now), c.By, c.Now)];
@@ -196,18 +192,31 @@ public static partial class IncidentDecider
 
     private static IIncidentEvent[] Handled(Incident state, ReportHandled c)
     {
-        var assignment = ActiveOf(state, c.DepartmentCode, "report it handled");
-        if (assignment.State != AssignmentState.Accepted)
-            throw DomainException.Precondition(assignment.State == AssignmentState.Dispatched
-                ? $"Department {c.DepartmentCode} has not signed for incident {state.Id}; sign for it first."
-                : $"Department {c.DepartmentCode} already reported incident {state.Id} handled; wait for the verification.");
+        SignedFor(state, c.DepartmentCode, "report it handled", "; wait for the verification");
         c.By.Validate("ReportHandled");
         var notes = Require.Note(c.Notes, "ReportHandled");
-        var photos = CheckPhotos(c.Photos, c.Now);
-        if (state.Category.RequiresAfterPhoto && photos.Length == 0)
-            throw DomainException.Invalid(
-                $"Category {state.Category.Code} {state.Category.Name} requires an \"after\" photo (处置后照片) with the handled report.");
+        var photos = AfterPhotos(state, c.Photos, c.Now, "with the handled report");
         return [new AssignmentHandled(state.Id, c.DepartmentCode, notes, photos, c.By, c.Now)];
+    }
+
+    /// <summary>Progress and handled reports need a signed assignment that is not yet handled.</summary>
+    private static void SignedFor(Incident state, string departmentCode, string what, string afterHandled)
+    {
+        var assignment = ActiveOf(state, departmentCode, what);
+        if (assignment.State != AssignmentState.Accepted)
+            throw DomainException.Precondition(assignment.State == AssignmentState.Dispatched
+                ? $"Department {departmentCode} has not signed for incident {state.Id}; sign for it first."
+                : $"Department {departmentCode} already reported incident {state.Id} handled{afterHandled}.");
+    }
+
+    /// <summary>Checked photos, with at least one where the category asks for an "after" photo.</summary>
+    private static PhotoMetadata[] AfterPhotos(Incident state, IReadOnlyList<PhotoMetadata>? photos, DateTimeOffset now, string purpose)
+    {
+        var checkedPhotos = CheckPhotos(photos, now);
+        if (state.Category.RequiresAfterPhoto && checkedPhotos.Length == 0)
+            throw DomainException.Invalid(
+                $"Category {state.Category.Code} {state.Category.Name} requires an \"after\" photo (处置后照片) {purpose}.");
+        return checkedPhotos;
     }
 
     private static IIncidentEvent[] Verify(Incident state, VerifyIncident c)
@@ -290,10 +299,7 @@ public static partial class IncidentDecider
         if (c.By.SubjectId != state.Reporter.SubjectId)
             throw DomainException.Precondition($"Only the reporting grid worker ({state.Reporter.SubjectId}) may resolve incident {state.Id} on the spot.");
         var notes = Require.Note(c.Notes, "ResolveOnSpot");
-        var photos = CheckPhotos(c.Photos, c.Now);
-        if (state.Category.RequiresAfterPhoto && photos.Length == 0)
-            throw DomainException.Invalid(
-                $"Category {state.Category.Code} {state.Category.Name} requires an \"after\" photo (处置后照片) to resolve it on the spot.");
+        var photos = AfterPhotos(state, c.Photos, c.Now, "to resolve it on the spot");
         return [new IncidentResolvedOnSpot(state.Id, notes, photos, c.By, c.Now)];
     }
 
