@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Governance.Incidents.Security;
+using Governance.Security;
 
 namespace Governance.Cli;
 

@@ -21,7 +21,7 @@ public static class StandaloneApp
         builder.ListenOnGovernancePorts();
 
         var app = builder.Build();
-        // Judges bearer tokens for the gRPC handlers; it never challenges (see AddIncidentsAuthentication).
+        // Judges bearer tokens for the gRPC handlers; it never challenges (see AddGovernanceAuthentication).
         app.UseAuthentication();
         app.MapDefaultEndpoints();
         app.MapIncidents();

@@ -2,7 +2,7 @@ using System.Globalization;
 using Governance.Cli.Tests.Fixtures;
 using Governance.Cli.Tests.Support;
 using Governance.Contracts.V1;
-using Governance.Incidents.Security;
+using Governance.Security;
 
 namespace Governance.Cli.Tests;
 

@@ -3,7 +3,7 @@ using Governance.Contracts.V1;
 using Governance.Domain;
 using Governance.Grpc;
 using Governance.Incidents.Hosting;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Governance.Incidents.Tests.Fixtures;
 using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using Governance.Contracts.V1;
 using Governance.Domain;
 using Governance.Grpc;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Governance.Standalone;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,5 @@
 using Governance.Domain;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Microsoft.IdentityModel.Tokens;
 using Xunit;
 

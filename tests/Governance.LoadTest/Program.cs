@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Governance.Contracts.V1;
 using Governance.Domain;
 using Governance.Grpc;
-using Governance.Incidents.Security;
+using Governance.Security;
 
 // Usage: dotnet run -c Release --project tests/Governance.LoadTest -- [address] [concurrency] [seconds] [data folder]
 // Sends ReportIncident calls with fresh client report ids at interior points of real grids, from

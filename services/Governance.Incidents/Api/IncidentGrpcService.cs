@@ -2,7 +2,7 @@ using Governance.Contracts.V1;
 using Governance.Grpc;
 using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Governance.Incidents.Storage;
 using Governance.Incidents.Workflow;
 

@@ -3,7 +3,7 @@ using Governance.Grpc;
 using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
 using Governance.Incidents.Routing;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Geo = Governance.Geography;
 
 namespace Governance.Incidents.Api;

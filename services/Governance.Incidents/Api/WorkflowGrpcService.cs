@@ -4,7 +4,7 @@ using Governance.Domain.Incidents;
 using Governance.Grpc;
 using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Governance.Incidents.Storage;
 using Governance.Incidents.Workflow;
 using Microsoft.Extensions.Logging;

@@ -3,7 +3,7 @@ using Governance.Contracts.V1;
 using Governance.Domain;
 using Governance.Grpc;
 using Governance.Incidents.Reporting;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Governance.Incidents.Worklists;
 using DomainState = Governance.Domain.Incidents.IncidentState;
 

@@ -9,7 +9,7 @@ using Governance.Incidents.Demo;
 using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
 using Governance.Incidents.Routing;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Governance.Incidents.Storage;
 using Governance.Incidents.Worklists;
 using Microsoft.AspNetCore.Routing;
@@ -71,7 +71,7 @@ public static class IncidentsExtensions
         services.AddSingleton<WorkflowGrpcService>();
 
         // Every RPC but health needs a bearer token; the signing key is checked before the store opens.
-        services.AddIncidentsAuthentication(builder.Configuration);
+        services.AddGovernanceAuthentication(builder.Configuration, sp => sp.GetRequiredService<IOptions<IncidentsOptions>>().Value.DataDirectory);
 
         // Order matters: the store opens and the demo county is seeded before the registry loads and gRPC serves,
         // and before the deadline scheduler reads the log (it turns itself off under Incidents:Deadlines:Enabled).

@@ -4,7 +4,7 @@ using Governance.Domain.Registry;
 using Governance.Domain.Routing;
 using Governance.Grpc;
 using Governance.Incidents.Api;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Governance.Incidents.Worklists;
 
 namespace Governance.Incidents.Workflow;

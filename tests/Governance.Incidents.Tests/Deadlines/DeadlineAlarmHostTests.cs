@@ -1,6 +1,6 @@
 using Governance.Contracts.V1;
 using Governance.Domain;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Governance.Incidents.Tests.Fixtures;
 using Xunit;
 

@@ -3,7 +3,7 @@ using Governance.Domain;
 using Governance.EventStore;
 using Governance.Grpc;
 using Governance.Incidents.Hosting;
-using Governance.Incidents.Security;
+using Governance.Security;
 using Governance.Standalone;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

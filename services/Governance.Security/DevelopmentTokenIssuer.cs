@@ -2,7 +2,7 @@ using Governance.Domain;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Governance.Incidents.Security;
+namespace Governance.Security;
 
 /// <summary>
 /// Mints tokens a development host accepts, signed with its <see cref="DevelopmentSigningKey"/>: the CLI's

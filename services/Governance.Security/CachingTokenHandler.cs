@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Governance.Incidents.Security;
+namespace Governance.Security;
 
 /// <summary>
 /// Remembers tokens it has validated, for a few minutes and never past their expiry. A phone sends the same token

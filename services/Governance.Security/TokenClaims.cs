@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Governance.Domain;
 
-namespace Governance.Incidents.Security;
+namespace Governance.Security;
 
 /// <summary>
 /// The claims a Governance bearer token carries and the rules they must meet. One definition serves the host that

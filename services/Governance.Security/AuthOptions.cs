@@ -1,4 +1,4 @@
-namespace Governance.Incidents.Security;
+namespace Governance.Security;
 
 /// <summary>Settings of bearer-token authentication, bound from the "Auth" configuration section.</summary>
 public sealed class AuthOptions

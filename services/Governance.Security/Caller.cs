@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Governance.Incidents.Security;
+namespace Governance.Security;
 
 /// <summary>
 /// Who is calling, from a validated bearer token: the subject and role recorded on every event, the regions the
@@ -76,7 +76,7 @@ public static partial class Callers
         return new RpcException(StatusCode.PermissionDenied, reason);
     }
 
-    internal const string LogCategory = "Governance.Incidents.Security";
+    internal const string LogCategory = "Governance.Security";
 
     private static RpcException Unauthenticated(string reason) => new(StatusCode.Unauthenticated, reason);
 

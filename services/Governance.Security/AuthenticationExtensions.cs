@@ -1,5 +1,4 @@
 using System.Globalization;
-using Governance.Incidents.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,16 +8,18 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Governance.Incidents.Security;
+namespace Governance.Security;
 
 public static partial class AuthenticationExtensions
 {
     /// <summary>
-    /// Bearer JWT authentication for the incident service's RPCs. It only judges tokens: the verdict (a caller or the
+    /// Bearer JWT authentication for a service's RPCs and JSON routes. <paramref name="dataDirectory"/> names the folder
+    /// whose auth/ subfolder holds the development signing key when no key file or authority is configured. It only judges tokens: the verdict (a caller or the
     /// reason a token was refused) is left on the HttpContext for <see cref="Callers.RequireCaller"/>, and nothing
     /// here ever challenges. An HTTP 401 would reach a gRPC client as a transport error instead of grpc-status 16.
     /// </summary>
-    public static IServiceCollection AddIncidentsAuthentication(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddGovernanceAuthentication(
+        this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, string> dataDirectory)
     {
         services.AddOptions<AuthOptions>()
             .Bind(configuration.GetSection(AuthOptions.SectionName))
@@ -27,7 +28,7 @@ public static partial class AuthenticationExtensions
 
         services.AddSingleton(sp =>
         {
-            var path = SigningKeyPath(sp);
+            var path = SigningKeyPath(sp, dataDirectory);
             var key = DevelopmentSigningKey.LoadOrCreate(path, out var created);
             if (created)
             {
@@ -154,11 +155,11 @@ public static partial class AuthenticationExtensions
         }
     }
 
-    private static string SigningKeyPath(IServiceProvider sp)
+    private static string SigningKeyPath(IServiceProvider sp, Func<IServiceProvider, string> dataDirectory)
     {
         var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
         return string.IsNullOrWhiteSpace(auth.SigningKeyFile)
-            ? DevelopmentSigningKey.DefaultPath(sp.GetRequiredService<IOptions<IncidentsOptions>>().Value.DataDirectory)
+            ? DevelopmentSigningKey.DefaultPath(dataDirectory(sp))
             : Path.GetFullPath(auth.SigningKeyFile);
     }
 

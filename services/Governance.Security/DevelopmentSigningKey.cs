@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Governance.Incidents.Security;
+namespace Governance.Security;
 
 /// <summary>
 /// The ECDSA P-256 key a development host signs and checks its own tokens with, kept as a PKCS#8 PEM file in the
