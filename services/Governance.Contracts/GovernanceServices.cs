@@ -14,6 +14,8 @@ public static class GovernanceServices
 
     public static ServiceDescriptor WorkflowService { get; } = Find(WorkflowReflection.Descriptor, "governance.v1.WorkflowService");
 
+    public static ServiceDescriptor AnalyticsService { get; } = Find(AnalyticsReflection.Descriptor, "governance.v1.AnalyticsService");
+
     public static ServiceDescriptor WorklistService { get; } = Find(WorklistReflection.Descriptor, "governance.v1.WorklistService");
 
     public static MethodDescriptor Method(this ServiceDescriptor service, string name) =>
