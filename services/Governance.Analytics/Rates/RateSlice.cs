@@ -10,6 +10,10 @@ namespace Governance.Analytics.Rates;
 /// region code (grid, else village, else township, else county) starts with it.</param>
 /// <param name="DepartmentCode">Incidents whose lead department (主办) is this one; for assignment rates, the
 /// department's own assignments.</param>
+/// <param name="CategoryCode">Incidents of this category.</param>
+/// <param name="Platform">Incidents of categories of this platform (四平台).</param>
+/// <param name="From">The window's start, inclusive; null: the beginning of time.</param>
+/// <param name="To">The window's end, exclusive; null: the moment the figures are judged at.</param>
 public sealed record RateSlice(
     string? RegionCode = null,
     string? DepartmentCode = null,
