@@ -23,4 +23,7 @@ public static class IncidentsTelemetry
 
     /// <summary>Deadline alarms the scheduler raised, tagged with kind (Sign, Handle) and level (Warning, Overdue).</summary>
     public static readonly Counter<long> DeadlineAlarms = Meter.CreateCounter<long>("governance.deadlines.alarms", "{alarm}", "Deadline alarms (预警, 超期) raised");
+
+    /// <summary>Incident-life events the relay published (accepted by the broker; republished pages count again).</summary>
+    public static readonly Counter<long> RelayPublished = Meter.CreateCounter<long>("governance.relay.published", "{event}", "Incident-life events accepted by the broker");
 }

@@ -26,6 +26,7 @@ public static class ServiceDefaultsExtensions
         "Governance.Grpc",
         "Governance.Incidents",
         "Governance.EventStore",
+        "Governance.PubSub",
     ];
 
     private const string LivenessTag = "live";

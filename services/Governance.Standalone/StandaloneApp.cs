@@ -1,4 +1,5 @@
 using Governance.Incidents.Hosting;
+using Governance.PubSub;
 using Governance.ServiceDefaults;
 
 namespace Governance.Standalone;
@@ -17,6 +18,7 @@ public static class StandaloneApp
         });
         configureServices?.Invoke(builder.Services);
         builder.AddServiceDefaults();
+        builder.AddGovernancePubSub();
         builder.AddIncidents();
         builder.ListenOnGovernancePorts();
 
@@ -25,6 +27,8 @@ public static class StandaloneApp
         app.UseAuthentication();
         app.MapDefaultEndpoints();
         app.MapIncidents();
+        // The sidecar's subscription list and delivery routes, in Dapr mode only (PubSub:Mode); it calls the HTTP port.
+        app.MapDaprSubscriptions();
         app.AnnounceAddresses();
         return app;
     }

@@ -18,11 +18,11 @@ internal static class ContractMapping
         var message = new C.Incident
         {
             IncidentId = incident.Id,
-            State = (C.IncidentState)(int)incident.State,
+            State = ToContract(incident.State),
             Version = incident.Version,
             ReporterId = incident.Reporter.SubjectId,
             ClientReportId = incident.ClientReportId,
-            Channel = (C.Channel)(int)incident.Channel,
+            Channel = ToContract(incident.Channel),
             CategoryCode = incident.Category.Code,
             Description = incident.Description,
             ReportedLocation = new C.Location
@@ -99,7 +99,7 @@ internal static class ContractMapping
         var summary = new C.IncidentSummary
         {
             IncidentId = incident.Id,
-            State = (C.IncidentState)(int)incident.State,
+            State = ToContract(incident.State),
             Version = incident.Version,
             CategoryCode = incident.Category.Code,
             Description = Cut(incident.Description, SummaryDescriptionLength),
@@ -144,8 +144,8 @@ internal static class ContractMapping
         var message = new C.Assignment
         {
             DepartmentCode = assignment.DepartmentCode,
-            Role = (C.AssignmentRole)(int)assignment.Role,
-            State = (C.AssignmentState)(int)assignment.State,
+            Role = ToContract(assignment.Role),
+            State = ToContract(assignment.State),
             DispatchedAt = Timestamp.FromDateTimeOffset(assignment.DispatchedAt),
             SignDeadline = Timestamp.FromDateTimeOffset(assignment.SignDeadline),
             SignWarningAt = Timestamp.FromDateTimeOffset(assignment.SignWarningAt),
@@ -183,6 +183,16 @@ internal static class ContractMapping
         }
         return message;
     }
+
+    public static C.IncidentState ToContract(IncidentState state) => (C.IncidentState)(int)state;
+
+    public static C.Channel ToContract(ReportChannel channel) => (C.Channel)(int)channel;
+
+    public static C.Platform ToContract(Platform platform) => (C.Platform)(int)platform;
+
+    public static C.AssignmentRole ToContract(AssignmentRole role) => (C.AssignmentRole)(int)role;
+
+    public static C.AssignmentState ToContract(AssignmentState state) => (C.AssignmentState)(int)state;
 
     public static C.Actor ToContract(Domain.Actor actor) => new() { Subject = actor.SubjectId, Role = RoleName(actor.Role) };
 
@@ -267,7 +277,7 @@ internal static class ContractMapping
     {
         Code = category.Code,
         Name = category.Name,
-        Platform = (C.Platform)(int)category.Platform,
+        Platform = ToContract(category.Platform),
         SignLimit = ToContract(category.SignLimit),
         HandleLimit = ToContract(category.HandleLimit),
         AutoDispatch = category.AutoDispatch,
@@ -290,7 +300,7 @@ internal static class ContractMapping
     {
         Code = department.Code,
         Name = department.Name,
-        Platform = (C.Platform)(int)department.Platform,
+        Platform = ToContract(department.Platform),
         Kind = (C.DepartmentKind)(int)department.Kind,
         RegionCode = department.OwningRegionCode,
         Active = !department.IsRetired,

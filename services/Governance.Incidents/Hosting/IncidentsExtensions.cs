@@ -6,12 +6,14 @@ using Governance.Grpc;
 using Governance.Incidents.Api;
 using Governance.Incidents.Deadlines;
 using Governance.Incidents.Demo;
+using Governance.Incidents.Publishing;
 using Governance.Incidents.Registry;
 using Governance.Incidents.Reporting;
 using Governance.Incidents.Routing;
-using Governance.Security;
 using Governance.Incidents.Storage;
 using Governance.Incidents.Worklists;
+using Governance.PubSub;
+using Governance.Security;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,8 +28,9 @@ public static class IncidentsExtensions
 {
     /// <summary>
     /// The incident service: the embedded SQLite store, the registry and routing, reporting, bearer-token
-    /// authentication, and the gRPC services with domain errors mapped to gRPC statuses. The host must call
-    /// app.UseAuthentication() before mapping the services.
+    /// authentication, the gRPC services with domain errors mapped to gRPC statuses, and the relay that publishes
+    /// every incident's life over pub/sub (PubSub section). The host must call app.UseAuthentication() before mapping
+    /// the services.
     /// </summary>
     public static TBuilder AddIncidents<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -70,18 +73,31 @@ public static class IncidentsExtensions
         services.AddSingleton<RegistryGrpcService>();
         services.AddSingleton<WorkflowGrpcService>();
 
+        builder.AddGovernancePubSub();
+        services.AddOptions<RelayOptions>()
+            .Bind(builder.Configuration.GetSection(RelayOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; })
+            .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IncidentsOptions>>().Value;
+            return new RelayCheckpoint(Path.Combine(Path.GetFullPath(options.DataDirectory), "relay.db"));
+        });
+        services.AddSingleton<IncidentLifeRelay>();
+
         // Every RPC but health needs a bearer token; the signing key is checked before the store opens.
         services.AddGovernanceAuthentication(builder.Configuration, sp => sp.GetRequiredService<IOptions<IncidentsOptions>>().Value.DataDirectory);
 
         // Order matters: the store opens and the demo county is seeded before the registry loads and gRPC serves,
-        // and before the deadline scheduler reads the log (it turns itself off under Incidents:Deadlines:Enabled).
+        // and before the deadline scheduler and the relay read the log (each turns itself off under its Enabled).
         services.AddHostedService<StoreStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistryCache>());
         services.AddHostedService(sp => sp.GetRequiredService<IncidentProjection>());
         services.AddHostedService(sp => sp.GetRequiredService<DeadlineScheduler>());
+        services.AddHostedService(sp => sp.GetRequiredService<IncidentLifeRelay>());
 
         services.AddGrpcServer(o => o.ExceptionMappers.Add(MapException));
-        services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry");
+        services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry").AddCheck<RelayHealthCheck>("relay");
         return builder;
     }
 

@@ -1,0 +1,168 @@
+using Microsoft.Data.Sqlite;
+
+namespace Governance.Incidents.Publishing;
+
+/// <summary>
+/// How far each relay has published, one row per relay name, in its own SQLite file beside the event store
+/// (data/relay.db). Its own file so it never waits for the event store's write lock. Losing it costs only a
+/// republish from an earlier position, which consumers absorb (they keep the highest incident version), so an
+/// unreadable file is started afresh rather than stopping the relay.
+/// </summary>
+public sealed class RelayCheckpoint(string path) : IAsyncDisposable
+{
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS relay_checkpoints (
+            name       TEXT    PRIMARY KEY,
+            position   INTEGER NOT NULL CHECK (position >= 0),
+            updated_at INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        """;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private SqliteConnection? _connection;
+    private bool _disposed;
+
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    /// <summary>Why the file was started afresh when it was opened, if it was.</summary>
+    public string? ResetReason { get; private set; }
+
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connection is not null)
+            {
+                return;
+            }
+            if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
+            {
+                Directory.CreateDirectory(directory);
+            }
+            try
+            {
+                _connection = OpenFile();
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+            {
+                foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+                {
+                    File.Delete(Path + suffix);
+                }
+                _connection = OpenFile();
+                ResetReason = $"the file was unreadable ({e.Message})";
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private SqliteConnection OpenFile()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 30000;");
+            if (Scalar(connection, "PRAGMA journal_mode = WAL;") is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"The relay checkpoint {Path} could not be switched to WAL mode.");
+            }
+            // NORMAL, not FULL: a power cut may take the checkpoint back a few pages, and the relay then publishes those
+            // pages again. Consumers are idempotent by incident version, so that costs a little traffic and no number;
+            // an fsync per page would cost the disk the event store commits to on every publish.
+            Execute(connection, "PRAGMA synchronous = NORMAL;");
+            Execute(connection, Schema);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The position the relay has published up to; 0 when it never published.</summary>
+    public Task<long> GetAsync(string relayName, CancellationToken cancellationToken) => WithConnectionAsync(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position FROM relay_checkpoints WHERE name = $name;";
+        command.Parameters.AddWithValue("$name", relayName);
+        return command.ExecuteScalar() is long position ? position : 0L;
+    }, cancellationToken);
+
+    /// <summary>Records that everything up to <paramref name="position"/> was accepted by the broker.</summary>
+    public Task SetAsync(string relayName, long position, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        return WithConnectionAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO relay_checkpoints (name, position, updated_at) VALUES ($name, $position, $at)
+                ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at;
+                """;
+            command.Parameters.AddWithValue("$name", relayName);
+            command.Parameters.AddWithValue("$position", position);
+            command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            _connection?.Dispose();
+            _connection = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var connection = _connection ?? throw new InvalidOperationException($"The relay checkpoint {Path} is not open; call OpenAsync first.");
+            return work(connection);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
