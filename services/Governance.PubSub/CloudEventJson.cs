@@ -207,7 +207,7 @@ public static partial class CloudEventJson
         }
         id = Required(id, "id");
         source = Required(source, "source");
-        if (!Uri.TryCreate(source, UriKind.RelativeOrAbsolute, out _))
+        if (!IsUriReference(source))
         {
             throw new FormatException($"The CloudEvent's source '{source}' is not a URI-reference.");
         }
@@ -286,6 +286,34 @@ public static partial class CloudEventJson
             ? time
             : throw new FormatException($"The CloudEvent's time '{text}' is not a valid date and time.");
     }
+
+    /// <summary>
+    /// RFC 3986 URI-reference: only the characters it allows, percent-escapes complete, and a reference with a scheme
+    /// must be an absolute URI. (.NET's relative-URI parsing accepts almost any text, so it cannot be the judge.)
+    /// </summary>
+    private static bool IsUriReference(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == '%')
+            {
+                if (i + 2 >= value.Length || !char.IsAsciiHexDigit(value[i + 1]) || !char.IsAsciiHexDigit(value[i + 2]))
+                {
+                    return false;
+                }
+                i += 2;
+            }
+            else if (!char.IsAsciiLetterOrDigit(c) && "-._~:/?#[]@!$&'()*+,;=".IndexOf(c) < 0)
+            {
+                return false;
+            }
+        }
+        return !Scheme().IsMatch(value) || Uri.TryCreate(value, UriKind.Absolute, out _);
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9+.-]*:", RegexOptions.CultureInvariant)]
+    private static partial Regex Scheme();
 
     [GeneratedRegex(@"^(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt](?<time>[0-9]{2}:[0-9]{2}:[0-9]{2})(\.(?<fraction>[0-9]+))?(?<offset>[Zz]|[+-][0-9]{2}:[0-9]{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
