@@ -13,9 +13,11 @@ public sealed record IncidentLifeRecord(C.IncidentLifeEvent Event, string? Trace
 
 /// <summary>
 /// One page of the incident category of the log: the published events it held (in log order) and the position of the
-/// last record read, whether or not that record was published.
+/// last record read, whether or not that record was published. <see cref="StoppedShort"/> says the page ends before
+/// a record that cannot be read (the next read starts at it, and fails): such a page is short without being the end
+/// of the log.
 /// </summary>
-public sealed record IncidentLifePage(long LastPosition, int RecordsRead, IReadOnlyList<IncidentLifeRecord> Events);
+public sealed record IncidentLifePage(long LastPosition, int RecordsRead, IReadOnlyList<IncidentLifeRecord> Events, bool StoppedShort = false);
 
 /// <summary>A stored incident event that cannot be read or mapped: publishing past it would lose a number.</summary>
 public sealed class IncidentLifeReadException(long position, string streamId, string type, Exception inner)
@@ -53,9 +55,9 @@ public sealed class IncidentLifeReader
     }
 
     /// <summary>
-    /// Up to <paramref name="maxCount"/> incident records after <paramref name="afterPosition"/>, mapped. Throws
-    /// <see cref="IncidentLifeReadException"/> at the first record that cannot be read, folded or mapped; nothing of the
-    /// page is returned then, so a caller never moves past it.
+    /// Up to <paramref name="maxCount"/> incident records after <paramref name="afterPosition"/>, mapped. A record that
+    /// cannot be read, folded or mapped ends the page just before it (<see cref="IncidentLifePage.StoppedShort"/>);
+    /// when it is the first record, <see cref="IncidentLifeReadException"/> is thrown, so a caller never moves past it.
     /// </summary>
     public async Task<IncidentLifePage> ReadPageAsync(long afterPosition, int maxCount, CancellationToken cancellationToken)
     {
@@ -63,8 +65,9 @@ public sealed class IncidentLifeReader
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         var page = await _store.ReadCategoryAsync(Category, afterPosition, maxCount, cancellationToken).ConfigureAwait(false);
         var events = new List<IncidentLifeRecord>(page.Count);
-        foreach (var recorded in page)
+        for (var i = 0; i < page.Count; i++)
         {
+            var recorded = page[i];
             try
             {
                 if (await MapAsync(recorded, cancellationToken).ConfigureAwait(false) is { } record)
@@ -72,9 +75,14 @@ public sealed class IncidentLifeReader
                     events.Add(record);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException and not IncidentLifeReadException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw new IncidentLifeReadException(recorded.Position, recorded.StreamId, recorded.Type, e);
+                if (i == 0)
+                {
+                    throw new IncidentLifeReadException(recorded.Position, recorded.StreamId, recorded.Type, e);
+                }
+                // What comes before it is sound and goes out; the next page starts at it and fails there.
+                return new IncidentLifePage(page[i - 1].Position, i, events, StoppedShort: true);
             }
         }
         return new IncidentLifePage(page.Count == 0 ? afterPosition : page[^1].Position, page.Count, events);
@@ -93,7 +101,7 @@ public sealed class IncidentLifeReader
             }
             yield return page;
             position = page.LastPosition;
-            if (page.RecordsRead < pageSize)
+            if (page.RecordsRead < pageSize && !page.StoppedShort)
             {
                 yield break;
             }

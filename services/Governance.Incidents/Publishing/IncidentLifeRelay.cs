@@ -142,7 +142,7 @@ public sealed class IncidentLifeRelay(
                 : new RelayStatus(HealthStatus.Degraded, $"The relay cannot read the log after position {from}: {e.Message}"),
                (e, delay) => logger.LogError(e, "Relay: stopped after position {Position}, retrying in {Delay}: {Reason}", from, delay, e.Message),
                cancellationToken).ConfigureAwait(false);
-            var target = page.RecordsRead < _options.BatchSize ? Math.Max(page.LastPosition, head) : page.LastPosition;
+            var target = page.RecordsRead < _options.BatchSize && !page.StoppedShort ? Math.Max(page.LastPosition, head) : page.LastPosition;
             if (target <= position)
             {
                 _status = new RelayStatus(HealthStatus.Healthy, $"Published up to position {position}.");

@@ -56,9 +56,14 @@ public sealed class StandaloneHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the host on its own data folder (a new temporary one by default), on the given clock or the system's, with
-    /// extra settings as command-line arguments ("--Section:Key=value").
+    /// extra settings as command-line arguments ("--Section:Key=value") and extra services registered before the
+    /// host's own (a test subscriber, a publisher that fails on purpose).
     /// </summary>
-    public static async Task<StandaloneHost> StartAsync(string? dataDirectory = null, TimeProvider? clock = null, IReadOnlyList<string>? settings = null)
+    public static async Task<StandaloneHost> StartAsync(
+        string? dataDirectory = null,
+        TimeProvider? clock = null,
+        IReadOnlyList<string>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "governance-tests", Guid.NewGuid().ToString("N"));
         var app = StandaloneApp.Create(
@@ -68,7 +73,14 @@ public sealed class StandaloneHost : IAsyncDisposable
             "--Ports:Http=0",
             "--Logging:LogLevel:Default=Warning",
             .. settings ?? [],
-        ], clock is null ? null : services => services.AddSingleton(clock));
+        ], services =>
+        {
+            if (clock is not null)
+            {
+                services.AddSingleton(clock);
+            }
+            configureServices?.Invoke(services);
+        });
         try
         {
             await app.StartAsync();

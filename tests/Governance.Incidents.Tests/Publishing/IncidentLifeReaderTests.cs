@@ -104,21 +104,30 @@ public sealed class IncidentLifeReaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GivenAnEventThisBuildCannotRead_WhenRead_ThenTheReaderStopsAtItNamingItsPositionAndGoesNoFurther()
+    public async Task GivenAnEventThisBuildCannotRead_WhenRead_ThenThePageEndsBeforeItAndTheNextReadFailsThereNamingItsPosition()
     {
         var history = Reported().Registered();
         var streams = new DomainStreams(_store);
         await streams.AppendAsync(StreamNames.Incident(Id), 0, [history.Events[0]], EventMetadata.None, default);
         var unreadable = await _store.AppendAsync(StreamNames.Incident(Id), 1, [new EventData(Guid.NewGuid(), "incident.teleported.v1", "{}"u8.ToArray())]);
+        await streams.AppendAsync(StreamNames.Incident("inc-8"), 0, [history.Events[0]], EventMetadata.None, default);
         var reader = new IncidentLifeReader(_store);
 
-        var error = await Assert.ThrowsAsync<IncidentLifeReadException>(() => reader.ReadPageAsync(0, 100, default));
-        var before = await reader.ReadPageAsync(0, 1, default);
+        var before = await reader.ReadPageAsync(0, 100, default);
+        var error = await Assert.ThrowsAsync<IncidentLifeReadException>(() => reader.ReadPageAsync(before.LastPosition, 100, default));
 
-        Assert.Equal(unreadable.LastPosition, error.Position);
-        Assert.Equal("incident.teleported.v1", error.Type);
+        Assert.Equal((1, unreadable.LastPosition - 1, true), (before.RecordsRead, before.LastPosition, before.StoppedShort));
+        Assert.Equal(Id, Assert.Single(before.Events).Event.IncidentId);
+        Assert.Equal((unreadable.LastPosition, "incident.teleported.v1"), (error.Position, error.Type));
         Assert.Contains("incident.teleported.v1", error.Message);
-        Assert.Equal((1, unreadable.LastPosition - 1), (before.RecordsRead, before.LastPosition));
-        await Assert.ThrowsAsync<IncidentLifeReadException>(() => reader.ReadPageAsync(before.LastPosition, 100, default));
+        var pages = new List<IncidentLifePage>();
+        await Assert.ThrowsAsync<IncidentLifeReadException>(async () =>
+        {
+            await foreach (var page in new IncidentLifeReader(_store).ReadAllAsync(0, 100, default))
+            {
+                pages.Add(page);
+            }
+        });
+        Assert.Equal(before.LastPosition, Assert.Single(pages).LastPosition);
     }
 }
