@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,26 +32,34 @@ public static class DaprSubscriptionEndpoints
     public static IEndpointRouteBuilder MapDaprSubscriptions(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<PubSubOptions>>().Value;
-        if (options.ResolvedMode != PubSubMode.Dapr)
+        // Decided from the raw setting, not the validated options: a bad setting must stop the host when it starts,
+        // with the validator's message, not while its routes are being mapped. The routes are known from the
+        // registrations; everything that depends on options is resolved on the first call.
+        var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
+        if (PubSubOptions.ParseMode(configuration[$"{PubSubOptions.SectionName}:{nameof(PubSubOptions.Mode)}"]) != PubSubMode.Dapr)
         {
             return endpoints;
         }
-        var subscriptions = endpoints.ServiceProvider.GetRequiredService<CloudEventSubscriptions>();
         var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerCategory);
-        var list = SubscriptionList(subscriptions.All);
         endpoints.MapGet(SubscribePath, async context =>
         {
+            var options = context.RequestServices.GetRequiredService<IOptions<PubSubOptions>>().Value;
             if (!await AuthorizedAsync(context, options.AppApiToken).ConfigureAwait(false))
             {
                 return;
             }
+            var list = SubscriptionList(context.RequestServices.GetRequiredService<CloudEventSubscriptions>().All);
             context.Response.ContentType = "application/json";
             await context.Response.Body.WriteAsync(list, context.RequestAborted).ConfigureAwait(false);
         });
-        foreach (var subscription in subscriptions.All)
+        foreach (var route in endpoints.ServiceProvider.GetServices<CloudEventSubscriptionRegistration>().Select(r => r.Route).Distinct(StringComparer.Ordinal))
         {
-            endpoints.MapPost(subscription.Route, context => DeliverAsync(context, subscription, options.AppApiToken, logger));
+            endpoints.MapPost(route, context =>
+            {
+                var options = context.RequestServices.GetRequiredService<IOptions<PubSubOptions>>().Value;
+                var subscription = context.RequestServices.GetRequiredService<CloudEventSubscriptions>().All.Single(s => s.Route == route);
+                return DeliverAsync(context, subscription, options.AppApiToken, logger);
+            });
         }
         return endpoints;
     }

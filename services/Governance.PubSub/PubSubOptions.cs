@@ -134,7 +134,10 @@ public sealed class PubSubOptions
         }
     }
 
-    private static PubSubMode? ParseMode(string? mode) =>
+    /// <summary>The mode a setting names, or null when it names none (an unset setting is <see cref="PubSubMode.Embedded"/>).</summary>
+    public static PubSubMode? ParseMode(string? mode) => string.IsNullOrEmpty(mode) ? PubSubMode.Embedded : ParseNamedMode(mode);
+
+    private static PubSubMode? ParseNamedMode(string mode) =>
         Enum.TryParse<PubSubMode>(mode, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(mode, out _) ? parsed : null;
 
     private string ModeError() => $"{SectionName}:{nameof(Mode)} must be Embedded or Dapr; it is '{Mode}'.";
