@@ -389,20 +389,28 @@ public static class RateEngine
         {
             throw new ArgumentException($"The trend's start ({Describe(from)}) must be before its end ({Describe(to)}).", nameof(from));
         }
-        var start = PeriodStart(from, period);
-        var last = PeriodStart(to, period);
-        var end = last == to ? to : NextPeriod(last, period);
-        var starts = new List<long> { Moments.Of(start) };
-        for (var next = start; next < end;)
+        var starts = new List<long>();
+        try
         {
-            next = NextPeriod(next, period);
-            if (starts.Count > MaxTrendPeriods)
+            var start = PeriodStart(from, period);
+            var last = PeriodStart(to, period);
+            var end = last == to ? to : NextPeriod(last, period);
+            starts.Add(Moments.Of(start));
+            for (var next = start; next < end;)
             {
-                throw new ArgumentException(
-                    $"A trend has at most {MaxTrendPeriods} periods; {Describe(from)} to {Describe(to)} by {PeriodName(period)} has more. " +
-                    "Shorten the span or choose a longer period.", nameof(period));
+                next = NextPeriod(next, period);
+                if (starts.Count > MaxTrendPeriods)
+                {
+                    throw new ArgumentException(
+                        $"A trend has at most {MaxTrendPeriods} periods; {Describe(from)} to {Describe(to)} by {PeriodName(period)} has more. " +
+                        "Shorten the span or choose a longer period.", nameof(period));
+                }
+                starts.Add(Moments.Of(next));
             }
-            starts.Add(Moments.Of(next));
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"The trend's span {Describe(from)} to {Describe(to)} reaches beyond the calendar; give real dates.", nameof(from), e);
         }
         var until = new long[starts.Count - 1];
         for (var i = 0; i < until.Length; i++)
