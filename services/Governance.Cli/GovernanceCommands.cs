@@ -15,7 +15,7 @@ internal static class GovernanceCommands
         var root = new RootCommand(
             "Operate a Governance (网格化治理) installation: report, look up and take incidents through their loop on a running host, " +
             "or load county boundaries and grid layers into its store.");
-        foreach (var command in ClientCommands.All().Concat(WorklistCommands.All()).Concat(WorkflowCommands.All()).Concat(StoreCommands.All()).Append(TokenCommand.Create()))
+        foreach (var command in ClientCommands.All().Concat(WorklistCommands.All()).Concat(RatesCommands.All()).Concat(WorkflowCommands.All()).Concat(StoreCommands.All()).Append(TokenCommand.Create()))
         {
             root.Subcommands.Add(command);
         }

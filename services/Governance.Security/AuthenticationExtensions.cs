@@ -15,7 +15,7 @@ public static partial class AuthenticationExtensions
     /// <summary>
     /// Bearer JWT authentication for a service's RPCs and JSON routes. <paramref name="dataDirectory"/> names the folder
     /// whose auth/ subfolder holds the development signing key when no key file or authority is configured. It only judges tokens: the verdict (a caller or the
-    /// reason a token was refused) is left on the HttpContext for <see cref="Callers.RequireCaller"/>, and nothing
+    /// reason a token was refused) is left on the HttpContext for <see cref="Callers.RequireCaller(Microsoft.AspNetCore.Http.HttpContext)"/>, and nothing
     /// here ever challenges. An HTTP 401 would reach a gRPC client as a transport error instead of grpc-status 16.
     /// </summary>
     public static IServiceCollection AddGovernanceAuthentication(

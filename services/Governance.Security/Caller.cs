@@ -28,7 +28,16 @@ public static partial class Callers
     public static Caller RequireCaller(this ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var http = context.HttpContext;
+        return context.HttpContext.RequireCaller();
+    }
+
+    /// <summary>
+    /// The same verdict for a plain HTTP request (the JSON routes): the RpcException's status tells the route which
+    /// HTTP status to answer with.
+    /// </summary>
+    public static Caller RequireCaller(this HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
         var items = http.Items;
         if (items.TryGetValue(AuthenticationItems.CallerWithClient, out var known) && known is Caller cached)
         {
@@ -67,11 +76,18 @@ public static partial class Callers
     public static RpcException Deny(this ServerCallContext context, Caller caller, string reason)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return context.HttpContext.Deny(caller, context.Method, reason);
+    }
+
+    /// <summary>Like the gRPC overload, for a plain HTTP request; <paramref name="method"/> names what was refused.</summary>
+    public static RpcException Deny(this HttpContext http, Caller caller, string method, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(caller);
-        var logger = context.HttpContext.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(LogCategory);
+        var logger = http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(LogCategory);
         if (logger is not null)
         {
-            Denied(logger, caller.Subject, caller.Role, context.Method, reason, caller.Client);
+            Denied(logger, caller.Subject, caller.Role, method, reason, caller.Client);
         }
         return new RpcException(StatusCode.PermissionDenied, reason);
     }
@@ -96,7 +112,7 @@ public static partial class Callers
     private static partial void Denied(ILogger logger, string subject, Governance.Domain.ActorRole role, string method, string reason, string? client);
 }
 
-/// <summary>Where authentication leaves its verdict for <see cref="Callers.RequireCaller"/> to read.</summary>
+/// <summary>Where authentication leaves its verdict for <see cref="Callers.RequireCaller(Microsoft.AspNetCore.Http.HttpContext)"/> to read.</summary>
 internal static class AuthenticationItems
 {
     public static readonly object Caller = new();

@@ -91,6 +91,7 @@ public static class TokenClaims
         return true;
     }
 
-    private static bool IsRegionCode(string code) =>
+    /// <summary>6, 9, 12 or 15 digits: a county, township, village or grid code.</summary>
+    public static bool IsRegionCode(string code) =>
         code.Length is 6 or 9 or 12 or 15 && code.All(char.IsAsciiDigit);
 }

@@ -17,7 +17,7 @@ internal static class Display
 
     private static readonly FileDescriptor[] ContractFiles =
         [CommonReflection.Descriptor, IncidentsReflection.Descriptor, RegistryReflection.Descriptor, WorkflowReflection.Descriptor,
-         WorklistReflection.Descriptor];
+         WorklistReflection.Descriptor, AnalyticsReflection.Descriptor];
 
     public static string Json(IMessage message) => JsonFormatter.Format(message);
 

@@ -54,6 +54,15 @@ internal sealed class HostClient : IDisposable
     public Task<GetIncidentHistoryResponse> GetIncidentHistoryAsync(GetIncidentHistoryRequest request, CancellationToken cancellationToken) =>
         CallAsync<GetIncidentHistoryRequest, GetIncidentHistoryResponse>(GovernanceServices.WorklistService.Method("GetIncidentHistory"), request, cancellationToken);
 
+    public Task<GetRatesResponse> GetRatesAsync(GetRatesRequest request, CancellationToken cancellationToken) =>
+        CallAsync<GetRatesRequest, GetRatesResponse>(GovernanceServices.AnalyticsService.Method("GetRates"), request, cancellationToken);
+
+    public Task<GetRankingResponse> GetRankingAsync(GetRankingRequest request, CancellationToken cancellationToken) =>
+        CallAsync<GetRankingRequest, GetRankingResponse>(GovernanceServices.AnalyticsService.Method("GetRanking"), request, cancellationToken);
+
+    public Task<GetTrendResponse> GetTrendAsync(GetTrendRequest request, CancellationToken cancellationToken) =>
+        CallAsync<GetTrendRequest, GetTrendResponse>(GovernanceServices.AnalyticsService.Method("GetTrend"), request, cancellationToken);
+
     /// <summary>
     /// The WatchWorklist stream. Unlike the unary calls it has no deadline: a watch is meant to run until the operator
     /// stops it (the token) or the host ends it, so a deadline would only cut a healthy watch short.

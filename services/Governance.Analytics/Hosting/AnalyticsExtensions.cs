@@ -1,0 +1,47 @@
+using Governance.Analytics.Projection;
+using Governance.Analytics.Storage;
+using Governance.Contracts.V1;
+using Governance.PubSub;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Governance.Analytics.Hosting;
+
+public static class AnalyticsExtensions
+{
+    /// <summary>
+    /// The analytics projection: its SQLite store in Analytics:DataDirectory (held exclusively while the host runs),
+    /// loaded on start, fed by incident-life events, and read through <see cref="IAnalyticsView"/>.
+    /// </summary>
+    public static TBuilder AddAnalytics<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<AnalyticsOptions>()
+            .Bind(builder.Configuration.GetSection(AnalyticsOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; })
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IAnalyticsStore>(sp =>
+        {
+            // Relative to the working directory, like the incident service's data folder.
+            var options = sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value;
+            return new SqliteAnalyticsStore(SqliteAnalyticsStoreOptions.InDirectory(Path.GetFullPath(options.DataDirectory)));
+        });
+        services.AddSingleton<IncidentFactsProjection>();
+        services.AddSingleton<IAnalyticsView>(sp => sp.GetRequiredService<IncidentFactsProjection>());
+        services.AddHostedService(sp => sp.GetRequiredService<IncidentFactsProjection>());
+
+        // The projection is the subscriber of the incident-life topic. It is registered as a handler, and keyed by
+        // the topic it belongs to, for Governance.PubSub to find. The subscription itself (Dapr's /dapr/subscribe
+        // entry, or the embedded broker's registration) goes here once Governance.PubSub offers its API:
+        // subscribe IntegrationTopics.IncidentLife, dead-letter IntegrationTopics.IncidentLifeDeadLetter.
+        services.AddSingleton<ICloudEventHandler>(sp => sp.GetRequiredService<IncidentFactsProjection>());
+        services.AddKeyedSingleton<ICloudEventHandler>(IntegrationTopics.IncidentLife, (sp, _) => sp.GetRequiredService<IncidentFactsProjection>());
+        return builder;
+    }
+}
