@@ -4,7 +4,8 @@ namespace Governance.Analytics.Projection;
 
 /// <summary>
 /// The projected incidents as of one log position. Readers never change the facts they are handed: a new position
-/// brings a new snapshot.
+/// brings a new snapshot. The projection's snapshots hold an <see cref="Rates.IncidentTable"/>, which the rate
+/// engine reads without converting anything.
 /// </summary>
 public sealed record AnalyticsSnapshot(long Position, IReadOnlyCollection<IncidentFacts> Incidents)
 {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Google.Protobuf;
 using Governance.Analytics.Hosting;
+using Governance.Analytics.Rates;
 using Governance.Analytics.Storage;
 using Governance.Contracts.V1;
 using Governance.PubSub;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using Governance.Contracts.V1;
 
 namespace Governance.Analytics.Rates;
@@ -45,12 +46,9 @@ internal struct DurationSamples
             {
                 var span = _values.AsSpan(0, _count);
                 // Nearest rank: the p-th percentile is the value of 1-based rank ceil(p/100 · n).
-                var p90Rank = (int)(((9L * _count) + 9) / 10);
                 var medianRank = (_count + 1) / 2;
-                var p90 = Selection.Select(span, p90Rank - 1);
-                // Selection leaves every value at or below the 90th percentile before it, so the median is found
-                // among those alone.
-                var median = Selection.Select(span[..p90Rank], medianRank - 1);
+                var p90Rank = (int)(((9L * _count) + 9) / 10);
+                var (median, p90) = Selection.SelectTwo(span, medianRank - 1, p90Rank - 1);
                 stats.MedianSeconds = median / (double)TimeSpan.TicksPerSecond;
                 stats.P90Seconds = p90 / (double)TimeSpan.TicksPerSecond;
             }
@@ -62,9 +60,86 @@ internal struct DurationSamples
     }
 }
 
-/// <summary>Quickselect (Hoare partition, median-of-three pivot) that falls back to sorting if it degrades.</summary>
+/// <summary>Order statistics: quickselect (Hoare partition, median-of-three pivot, sorting if it degrades), and two at once
+/// through a histogram.</summary>
 internal static class Selection
 {
+    private const int HistogramBits = 16;
+
+    /// <summary>
+    /// The values a sort would put at <paramref name="first"/> and <paramref name="second"/> (first ≤ second), in
+    /// three sequential passes: the range, a histogram of 65,536 buckets over it, then a selection among only the
+    /// values of the one or two buckets holding those ranks. Faster than two quickselects over a million values,
+    /// because nothing is swapped but the few values copied out. The span's order is changed.
+    /// </summary>
+    public static (long First, long Second) SelectTwo(Span<long> values, int first, int second)
+    {
+        if ((uint)first > (uint)second || (uint)second >= (uint)values.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(second), second, $"The ranks must lie within the {values.Length} values, in order.");
+        }
+        if (values.Length < 4096)
+        {
+            var b = Select(values, second);
+            return (Select(values[..(second + 1)], first), b);
+        }
+        var min = long.MaxValue;
+        var max = long.MinValue;
+        foreach (var v in values)
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        if (min == max)
+        {
+            return (min, min);
+        }
+        // Buckets of 2^shift values over [min, max]; the range is taken as unsigned so no span of longs overflows.
+        var range = (ulong)(max - min);
+        var shift = Math.Max(0, 64 - BitOperations.LeadingZeroCount(range) - HistogramBits);
+        var counts = new int[(int)(range >> shift) + 1];
+        foreach (var v in values)
+        {
+            counts[(int)((ulong)(v - min) >> shift)]++;
+        }
+        var (firstBucket, firstBefore) = BucketOf(counts, first);
+        var (secondBucket, secondBefore) = BucketOf(counts, second);
+
+        // The values of the buckets holding the two ranks, copied to the front: bucket by bucket, in order.
+        var taken = 0;
+        foreach (var bucket in firstBucket == secondBucket ? [firstBucket] : new[] { firstBucket, secondBucket })
+        {
+            for (var i = taken; i < values.Length; i++)
+            {
+                if ((int)((ulong)(values[i] - min) >> shift) == bucket)
+                {
+                    (values[taken], values[i]) = (values[i], values[taken]);
+                    taken++;
+                }
+            }
+        }
+        var firstValue = Select(values[..counts[firstBucket]], first - firstBefore);
+        var secondValue = firstBucket == secondBucket
+            ? Select(values[..counts[firstBucket]], second - secondBefore)
+            : Select(values[counts[firstBucket]..taken], second - secondBefore);
+        return (firstValue, secondValue);
+    }
+
+    /// <summary>The bucket holding 0-based rank <paramref name="rank"/>, and how many values lie in the buckets before it.</summary>
+    private static (int Bucket, int Before) BucketOf(int[] counts, int rank)
+    {
+        var before = 0;
+        for (var bucket = 0; bucket < counts.Length; bucket++)
+        {
+            if (before + counts[bucket] > rank)
+            {
+                return (bucket, before);
+            }
+            before += counts[bucket];
+        }
+        throw new InvalidOperationException("The histogram holds fewer values than the rank asked for.");
+    }
+
     /// <summary>
     /// Rearranges <paramref name="values"/> so that the element at <paramref name="index"/> is the one a sort would
     /// put there, every element before it is at or below it, and every element after is at or above; returns it.

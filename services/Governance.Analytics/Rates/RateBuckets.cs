@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Governance.Contracts.V1;
 
 namespace Governance.Analytics.Rates;
@@ -101,12 +102,18 @@ internal sealed class RateGroup
 
     public IReadOnlyList<RateBucket> Buckets => _buckets;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RateBucket? Find(long moment)
     {
         if (_single is { } only)
         {
             return moment >= only.From && moment < only.Until ? only : null;
         }
+        return FindPeriod(moment);
+    }
+
+    private RateBucket? FindPeriod(long moment)
+    {
         if (moment < _starts[0] || moment >= _starts[^1])
         {
             return null;

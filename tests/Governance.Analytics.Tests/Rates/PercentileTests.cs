@@ -56,4 +56,32 @@ public sealed class PercentileTests
             }
         }
     }
+
+    [Fact]
+    public void SelectTwo_AgreesWithSorting_OnLargeInputOfEveryShape()
+    {
+        var random = new Random(96_16);
+        foreach (var length in new[] { 100, 4_095, 4_096, 20_000, 100_001 })
+        {
+            foreach (var shape in new[] { "random", "huge range", "sorted", "constant", "few", "one outlier" })
+            {
+                var values = Enumerable.Range(0, length).Select(i => shape switch
+                {
+                    "random" => random.NextInt64(0, 3_000_000_000_000),
+                    "huge range" => random.NextInt64(long.MinValue, long.MaxValue),
+                    "sorted" => i * 10_000_000L,
+                    "constant" => 36_000_000_000L,
+                    "few" => random.Next(3) * 36_000_000_000L,
+                    _ => i == length / 3 ? long.MaxValue : random.Next(1000),
+                }).ToArray();
+                var sorted = values.Order().ToArray();
+                var median = ((length + 1) / 2) - 1;
+                var p90 = (int)(((9L * length) + 9) / 10) - 1;
+                foreach (var (a, b) in new[] { (median, p90), (0, length - 1), (p90, p90) })
+                {
+                    Assert.Equal((sorted[a], sorted[b]), Selection.SelectTwo((long[])values.Clone(), a, b));
+                }
+            }
+        }
+    }
 }
