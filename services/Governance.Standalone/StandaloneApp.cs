@@ -1,3 +1,6 @@
+using Governance.Analytics.Api;
+using Governance.Analytics.Hosting;
+using Governance.Analytics.Projection;
 using Governance.Incidents.Hosting;
 using Governance.PubSub;
 using Governance.ServiceDefaults;
@@ -16,10 +19,19 @@ public static class StandaloneApp
             // appsettings.json sits beside the binary; tests and `dotnet run` share one content root.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // One data folder for the whole process: the analytics store sits beside the incident log unless told otherwise.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["Analytics:DataDirectory"]))
+        {
+            builder.Configuration["Analytics:DataDirectory"] = builder.Configuration["Incidents:DataDirectory"] ?? "data";
+        }
         configureServices?.Invoke(builder.Services);
         builder.AddServiceDefaults();
         builder.AddGovernancePubSub();
         builder.AddIncidents();
+        builder.AddAnalytics();
+        // The analytics projection subscribes to the incident life: in process, or on this route through the sidecar.
+        builder.Services.AddCloudEventSubscription<IncidentFactsProjection>("/pubsub/incident-life");
+        builder.Services.AddAnalyticsApi();
         builder.ListenOnGovernancePorts();
 
         var app = builder.Build();
@@ -27,6 +39,7 @@ public static class StandaloneApp
         app.UseAuthentication();
         app.MapDefaultEndpoints();
         app.MapIncidents();
+        app.MapAnalyticsApi();
         // The sidecar's subscription list and delivery routes, in Dapr mode only (PubSub:Mode); it calls the HTTP port.
         app.MapDaprSubscriptions();
         app.AnnounceAddresses();
