@@ -1,3 +1,4 @@
+using Governance.EventStore;
 using Governance.Analytics.Hosting;
 using Governance.Analytics.Projection;
 using Governance.Contracts.V1;
@@ -107,9 +108,9 @@ public static class AnalyticsRebuild
             Pooling = false,
         }.ToString());
         connection.Open();
-        SqliteAnalyticsStore.Execute(connection, "PRAGMA synchronous = FULL;");
-        SqliteAnalyticsStore.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
-        SqliteAnalyticsStore.Execute(connection, "PRAGMA journal_mode = DELETE;");
+        SqliteStatements.Execute(connection, "PRAGMA synchronous = FULL;");
+        SqliteStatements.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+        SqliteStatements.Execute(connection, "PRAGMA journal_mode = DELETE;");
     }
 
     private static void DeleteWithCompanions(string path)

@@ -47,7 +47,7 @@ internal static class SqliteSchema
         {
             connection.Open();
             // SQLite's own busy handler retries in small steps; the provider's retry loop alone sleeps much longer.
-            Execute(connection, $"PRAGMA busy_timeout = {((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)};");
+            SqliteStatements.Execute(connection, $"PRAGMA busy_timeout = {((long)busyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)};");
             return connection;
         }
         catch
@@ -59,7 +59,7 @@ internal static class SqliteSchema
 
     public static void ConfigureWriter(SqliteConnection connection, bool durable)
     {
-        var mode = ExecuteScalar(connection, "PRAGMA journal_mode = WAL;") as string;
+        var mode = SqliteStatements.Scalar(connection, "PRAGMA journal_mode = WAL;") as string;
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException($"The database could not be switched to WAL mode (journal_mode is '{mode}').");
@@ -67,15 +67,15 @@ internal static class SqliteSchema
 
         // In WAL mode FULL syncs the log on every commit (durable across power loss); NORMAL syncs
         // only at checkpoints (durable across a process crash, not a power cut).
-        Execute(connection, durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+        SqliteStatements.Execute(connection, durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
         // Without a limit the log file stays at its high-water mark after a checkpoint.
-        Execute(connection, "PRAGMA journal_size_limit = 67108864;");
+        SqliteStatements.Execute(connection, "PRAGMA journal_size_limit = 67108864;");
         UseMemoryMap(connection);
     }
 
     public static void ConfigureReader(SqliteConnection connection)
     {
-        Execute(connection, "PRAGMA query_only = ON;");
+        SqliteStatements.Execute(connection, "PRAGMA query_only = ON;");
         UseMemoryMap(connection);
     }
 
@@ -83,15 +83,15 @@ internal static class SqliteSchema
     // syscall is expensive; the writer reads index pages this way too. Writes still go through the WAL, so
     // durability is unchanged. (A larger page cache was measured too and was slower: SQLite walks the whole
     // cache when it resets it, so 64 MiB cost 6% of the host's CPU under load.)
-    private static void UseMemoryMap(SqliteConnection connection) => Execute(connection, "PRAGMA mmap_size = 268435456;");
+    private static void UseMemoryMap(SqliteConnection connection) => SqliteStatements.Execute(connection, "PRAGMA mmap_size = 268435456;");
 
     /// <summary>Creates or migrates the schema under a write lock, so concurrent initialisers (other processes) are safe.</summary>
     public static void Migrate(SqliteConnection connection)
     {
-        Execute(connection, "BEGIN IMMEDIATE;");
+        SqliteStatements.Execute(connection, "BEGIN IMMEDIATE;");
         try
         {
-            var version = Convert.ToInt32(ExecuteScalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+            var version = Convert.ToInt32(SqliteStatements.Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
             if (version > CurrentVersion)
             {
                 throw new InvalidOperationException(
@@ -100,15 +100,15 @@ internal static class SqliteSchema
 
             if (version < 1)
             {
-                Execute(connection, CreateV1);
+                SqliteStatements.Execute(connection, CreateV1);
             }
 
             if (version != CurrentVersion)
             {
-                Execute(connection, $"PRAGMA user_version = {CurrentVersion.ToString(CultureInfo.InvariantCulture)};");
+                SqliteStatements.Execute(connection, $"PRAGMA user_version = {CurrentVersion.ToString(CultureInfo.InvariantCulture)};");
             }
 
-            Execute(connection, "COMMIT;");
+            SqliteStatements.Execute(connection, "COMMIT;");
         }
         catch
         {
@@ -121,7 +121,7 @@ internal static class SqliteSchema
     {
         try
         {
-            Execute(connection, "ROLLBACK;");
+            SqliteStatements.Execute(connection, "ROLLBACK;");
         }
         catch (SqliteException)
         {
@@ -135,20 +135,6 @@ internal static class SqliteSchema
         command.CommandText = sql;
         command.Prepare();
         return command;
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static object? ExecuteScalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Governance.Domain.Incidents;
 using Microsoft.Data.Sqlite;
+using static Governance.EventStore.SqliteStatements;
 
 namespace Governance.Incidents.Deadlines;
 
@@ -287,17 +288,6 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
         return alarms;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter(name, null));
-        }
-        return command;
-    }
-
     private static int Run(SqliteCommand command, params object[] values)
     {
         for (var i = 0; i < values.Length; i++)
@@ -305,20 +295,6 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
             command.Parameters[i].Value = values[i];
         }
         return command.ExecuteNonQuery();
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static object? Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
     }
 
     private static long ToMicros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using static Governance.EventStore.SqliteStatements;
 
 namespace Governance.Incidents.Publishing;
 
@@ -152,17 +153,4 @@ public sealed class RelayCheckpoint(string path) : IAsyncDisposable
         }
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static object? Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
 }
