@@ -19,11 +19,7 @@ public static class StandaloneApp
             // appsettings.json sits beside the binary; tests and `dotnet run` share one content root.
             ContentRootPath = AppContext.BaseDirectory,
         });
-        // One data folder for the whole process: the analytics store sits beside the incident log unless told otherwise.
-        if (string.IsNullOrWhiteSpace(builder.Configuration["Analytics:DataDirectory"]))
-        {
-            builder.Configuration["Analytics:DataDirectory"] = builder.Configuration["Incidents:DataDirectory"] ?? "data";
-        }
+        ShareDataDirectory(builder.Configuration);
         configureServices?.Invoke(builder.Services);
         builder.AddServiceDefaults();
         builder.AddGovernancePubSub();
@@ -44,5 +40,14 @@ public static class StandaloneApp
         app.MapDaprSubscriptions();
         app.AnnounceAddresses();
         return app;
+    }
+
+    /// <summary>One data folder for the whole process: the analytics store sits beside the incident log unless told otherwise.</summary>
+    internal static void ShareDataDirectory(IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration["Analytics:DataDirectory"]))
+        {
+            configuration["Analytics:DataDirectory"] = configuration["Incidents:DataDirectory"] ?? "data";
+        }
     }
 }

@@ -1,7 +1,5 @@
 using Governance.Analytics.Projection;
 using Governance.Analytics.Storage;
-using Governance.Contracts.V1;
-using Governance.PubSub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,12 +34,8 @@ public static class AnalyticsExtensions
         services.AddSingleton<IAnalyticsView>(sp => sp.GetRequiredService<IncidentFactsProjection>());
         services.AddHostedService(sp => sp.GetRequiredService<IncidentFactsProjection>());
 
-        // The projection is the subscriber of the incident-life topic. It is registered as a handler, and keyed by
-        // the topic it belongs to, for Governance.PubSub to find. The subscription itself (Dapr's /dapr/subscribe
-        // entry, or the embedded broker's registration) goes here once Governance.PubSub offers its API:
-        // subscribe IntegrationTopics.IncidentLife, dead-letter IntegrationTopics.IncidentLifeDeadLetter.
-        services.AddSingleton<ICloudEventHandler>(sp => sp.GetRequiredService<IncidentFactsProjection>());
-        services.AddKeyedSingleton<ICloudEventHandler>(IntegrationTopics.IncidentLife, (sp, _) => sp.GetRequiredService<IncidentFactsProjection>());
+        // The host subscribes the projection to the incident life (AddCloudEventSubscription<IncidentFactsProjection>),
+        // in process or on a sidecar route: it is the topic's ICloudEventHandler.
         return builder;
     }
 }
