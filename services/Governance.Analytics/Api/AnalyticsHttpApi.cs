@@ -87,13 +87,30 @@ public static class AnalyticsHttpApi
         }
     }
 
+    /// <summary>lower_snake (the proto field name) to lowerCamel (its JSON name); a name without '_' is left as it is.</summary>
+    private static string JsonName(string name)
+    {
+        if (!name.Contains('_', StringComparison.Ordinal))
+        {
+            return name;
+        }
+        var parts = name.Split('_');
+        return parts[0] + string.Concat(parts.Skip(1).Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+
     /// <summary>Builds the request message from the query string through the proto JSON parser, so names and formats are the contract's.</summary>
     private static T Request<T>(HttpContext http, string[] ownParameters) where T : IMessage, new()
     {
         var body = new JsonObject();
         var filter = new JsonObject();
-        foreach (var (name, values) in http.Request.Query)
+        foreach (var (given, values) in http.Request.Query)
         {
+            // Like the proto JSON mapping, a field's proto name (region_code) is accepted as well as its JSON name.
+            var name = JsonName(given);
+            if (body.ContainsKey(name) || filter.ContainsKey(name))
+            {
+                throw Invalid($"query parameter '{name}' is given twice (as {given} and under its other name); give it once.");
+            }
             if (values.Count != 1)
             {
                 throw Invalid($"query parameter '{name}' is given {values.Count} times; give it once.");
@@ -115,7 +132,7 @@ public static class AnalyticsHttpApi
             }
             else
             {
-                throw Invalid($"unknown query parameter '{name}'; this route takes {string.Join(", ", FilterParameters.Concat(ownParameters))}.");
+                throw Invalid($"unknown query parameter '{given}'; this route takes {string.Join(", ", FilterParameters.Concat(ownParameters))}.");
             }
         }
         body["filter"] = filter;
