@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace Governance.PubSub;
@@ -15,8 +17,26 @@ public sealed class EmbeddedBroker(CloudEventSubscriptions subscriptions, ILogge
     internal static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(20);
     internal static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a delivery may keep being refused before the broker's health check reports it.</summary>
+    internal static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<long, RefusedDelivery> _refused = new();
+
+    /// <summary>
+    /// The wall clock of <see cref="Refused"/> and its health check. Real time, not the host's TimeProvider (which a
+    /// test may hold still): it says how long a subscriber has been behind, not when something is due.
+    /// </summary>
+    internal Func<DateTimeOffset> WallClock { get; init; } = () => DateTimeOffset.UtcNow;
+
+    private long _deliveries;
     private long _dropped;
     private long _redeliveries;
+
+    /// <summary>
+    /// The deliveries a subscriber has refused (RETRY or a failure) and not yet taken, oldest first. While one is
+    /// here the publisher's call, and so the relay, waits for it: every subscriber's figures are behind the log.
+    /// </summary>
+    public IReadOnlyList<RefusedDelivery> Refused => [.. _refused.Values.OrderBy(r => r.FirstRefusedAt)];
 
     /// <summary>Events a subscriber dropped since start (each went to the dead-letter topic, if the subscription names one).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -54,9 +74,23 @@ public sealed class EmbeddedBroker(CloudEventSubscriptions subscriptions, ILogge
 
     private async Task DeliverAsync(CloudEventSubscription subscription, CloudEvent cloudEvent, CancellationToken cancellationToken)
     {
+        var delivery = Interlocked.Increment(ref _deliveries);
+        try
+        {
+            await DeliverUntilSettledAsync(delivery, subscription, cloudEvent, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _refused.TryRemove(delivery, out _);
+        }
+    }
+
+    private async Task DeliverUntilSettledAsync(long delivery, CloudEventSubscription subscription, CloudEvent cloudEvent, CancellationToken cancellationToken)
+    {
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
+            string? reason = null;
             cancellationToken.ThrowIfCancellationRequested();
             DeliveryOutcome outcome;
             try
@@ -76,6 +110,7 @@ public sealed class EmbeddedBroker(CloudEventSubscriptions subscriptions, ILogge
                         subscription.Route, cloudEvent.Id, cloudEvent.Type, attempt);
                 }
                 outcome = DeliveryOutcome.Retry;
+                reason = e.Message;
             }
             switch (outcome)
             {
@@ -85,6 +120,10 @@ public sealed class EmbeddedBroker(CloudEventSubscriptions subscriptions, ILogge
                     await DeadLetterAsync(subscription, cloudEvent, cancellationToken).ConfigureAwait(false);
                     return;
                 case DeliveryOutcome.Retry:
+                    reason ??= "the subscriber answered RETRY";
+                    _refused.AddOrUpdate(delivery,
+                        _ => new RefusedDelivery(subscription.Route, cloudEvent.Id, cloudEvent.Type, WallClock(), attempt, reason),
+                        (_, r) => r with { Attempts = attempt, LastReason = reason });
                     Interlocked.Increment(ref _redeliveries);
                     PubSubTelemetry.Redeliveries.Add(1, PubSubTelemetry.TopicTag(cloudEvent.Topic));
                     if (IsWorthLogging(attempt))
@@ -129,5 +168,42 @@ public sealed class EmbeddedBroker(CloudEventSubscriptions subscriptions, ILogge
             }
         }
         return false;
+    }
+}
+
+/// <summary>A delivery refused since <paramref name="FirstRefusedAt"/>, <paramref name="Attempts"/> times so far.</summary>
+/// <param name="Route">The subscription's route.</param>
+/// <param name="EventId">The CloudEvent's id.</param>
+/// <param name="Type">The CloudEvent's type.</param>
+/// <param name="FirstRefusedAt">When it was first refused.</param>
+/// <param name="Attempts">How many deliveries were refused.</param>
+/// <param name="LastReason">The last failure's message, or that the subscriber answered RETRY.</param>
+public sealed record RefusedDelivery(string Route, string EventId, string Type, DateTimeOffset FirstRefusedAt, int Attempts, string? LastReason);
+
+/// <summary>
+/// /health for embedded mode: Degraded while a subscriber has kept refusing a delivery for longer than
+/// <see cref="EmbeddedBroker.StuckAfter"/>, because its figures (and, through the waiting relay, every subscriber's)
+/// stop following the log. In Dapr mode the sidecar delivers and this reports nothing.
+/// </summary>
+internal sealed class EmbeddedBrokerHealthCheck(EmbeddedBroker broker, Microsoft.Extensions.Options.IOptions<PubSubOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (options.Value.ResolvedMode != PubSubMode.Embedded)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("Dapr mode: the sidecar delivers events."));
+        }
+        var refused = broker.Refused;
+        if (refused.Count == 0)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("Every delivery was taken."));
+        }
+        var oldest = refused[0];
+        var since = broker.WallClock() - oldest.FirstRefusedAt;
+        var description = $"{refused.Count} deliveries are being retried; the oldest, {oldest.EventId} ({oldest.Type}) to {oldest.Route}, " +
+            $"was refused {oldest.Attempts} times in {since.TotalSeconds:0} s ({oldest.LastReason}).";
+        return Task.FromResult(since >= EmbeddedBroker.StuckAfter
+            ? HealthCheckResult.Degraded(description + " Subscribers' figures are behind the log until it is taken.")
+            : HealthCheckResult.Healthy(description));
     }
 }

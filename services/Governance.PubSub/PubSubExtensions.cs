@@ -37,6 +37,7 @@ public static class PubSubExtensions
             ? sp.GetRequiredService<DaprPublisher>()
             : sp.GetRequiredService<EmbeddedBroker>());
         services.AddHostedService<PubSubAnnouncement>();
+        services.AddHealthChecks().AddCheck<EmbeddedBrokerHealthCheck>("pubsub");
         return builder;
     }
 

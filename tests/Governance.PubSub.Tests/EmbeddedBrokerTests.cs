@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit;
@@ -131,6 +132,63 @@ public sealed class EmbeddedBrokerTests
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publish);
+    }
+
+    [Fact]
+    public async Task GivenASubscriberThatKeepsRefusing_WhileItDoes_ThenTheDeliveryIsListedAndHealthTurnsDegradedAfterAWhile()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Options.Create(new PubSubOptions()));
+        services.AddCloudEventSubscription<ScriptedSubscriber>("/incidents");
+        await using var provider = services.BuildServiceProvider();
+        var now = DateTimeOffset.Parse("2026-12-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var broker = new EmbeddedBroker(provider.GetRequiredService<CloudEventSubscriptions>(), NullLogger<EmbeddedBroker>.Instance)
+        {
+            WallClock = () => now,
+        };
+        var health = new EmbeddedBrokerHealthCheck(broker, provider.GetRequiredService<IOptions<PubSubOptions>>());
+        var subscriber = provider.GetRequiredService<ScriptedSubscriber>();
+        var open = false;
+        subscriber.Script = (e, attempt) => e.Id == "e2" && !Volatile.Read(ref open)
+            ? attempt == 1 ? throw new IOException("analytics.db is locked") : DeliveryOutcome.Retry
+            : DeliveryOutcome.Success;
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+
+        var publish = broker.PublishAsync(Topic, [Event("e1"), Event("e2")], CancellationToken.None);
+        await TestWait.UntilAsync(() => subscriber.AttemptsOf("e2") >= 3, "three attempts");
+
+        var refused = Assert.Single(broker.Refused);
+        Assert.Equal(("/incidents", "e2", now), (refused.Route, refused.EventId, refused.FirstRefusedAt));
+        Assert.True(refused.Attempts >= 2);
+        Assert.Equal("the subscriber answered RETRY", refused.LastReason);
+        var young = await health.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Healthy, young.Status); // a refusal of a moment is no news
+        Assert.Contains("1 deliveries are being retried", young.Description);
+        now += EmbeddedBroker.StuckAfter;
+        var stuck = await health.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Degraded, stuck.Status);
+        Assert.Contains("e2", stuck.Description);
+        Assert.Contains("behind the log", stuck.Description);
+        Assert.False(publish.IsCompleted);
+
+        Volatile.Write(ref open, true);
+        await publish;
+
+        Assert.Empty(broker.Refused);
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+    }
+
+    [Fact]
+    public async Task GivenDaprMode_WhenHealthIsAsked_ThenTheEmbeddedBrokerReportsNothing()
+    {
+        var (broker, _, _, services) = Broker();
+        await using var _ = services;
+        var options = Options.Create(new PubSubOptions { Mode = nameof(PubSubMode.Dapr) });
+
+        var result = await new EmbeddedBrokerHealthCheck(broker, options).CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+        Assert.Contains("Dapr mode", result.Description);
     }
 
     [Fact]
