@@ -1,6 +1,5 @@
 using Governance.Analytics.Api;
 using Governance.Analytics.Hosting;
-using Governance.Analytics.Projection;
 using Governance.Incidents.Hosting;
 using Governance.PubSub;
 using Governance.ServiceDefaults;
@@ -25,8 +24,6 @@ public static class StandaloneApp
         builder.AddGovernancePubSub();
         builder.AddIncidents();
         builder.AddAnalytics();
-        // The analytics projection subscribes to the incident life: in process, or on this route through the sidecar.
-        builder.Services.AddCloudEventSubscription<IncidentFactsProjection>("/pubsub/incident-life");
         builder.Services.AddAnalyticsApi();
         builder.ListenOnGovernancePorts();
 

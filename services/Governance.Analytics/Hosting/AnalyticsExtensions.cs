@@ -1,5 +1,6 @@
 using Governance.Analytics.Projection;
 using Governance.Analytics.Storage;
+using Governance.PubSub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,9 +11,12 @@ namespace Governance.Analytics.Hosting;
 
 public static class AnalyticsExtensions
 {
+    /// <summary>The route the Dapr sidecar delivers incident-life events to (in Dapr mode).</summary>
+    public const string IncidentLifeRoute = "/pubsub/incident-life";
+
     /// <summary>
     /// The analytics projection: its SQLite store in Analytics:DataDirectory (held exclusively while the host runs),
-    /// loaded on start, fed by incident-life events, and read through <see cref="IAnalyticsView"/>.
+    /// loaded on start, subscribed to the incident life, and read through <see cref="IAnalyticsView"/>.
     /// </summary>
     public static TBuilder AddAnalytics<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -34,8 +38,10 @@ public static class AnalyticsExtensions
         services.AddSingleton<IAnalyticsView>(sp => sp.GetRequiredService<IncidentFactsProjection>());
         services.AddHostedService(sp => sp.GetRequiredService<IncidentFactsProjection>());
 
-        // The host subscribes the projection to the incident life (AddCloudEventSubscription<IncidentFactsProjection>),
-        // in process or on a sidecar route: it is the topic's ICloudEventHandler.
+        // The projection subscribes to the incident life (PubSub:Topic, dead-letter PubSub:DeadLetterTopic): in process,
+        // or on this route through the sidecar in Dapr mode.
+        builder.AddGovernancePubSub();
+        services.AddCloudEventSubscription<IncidentFactsProjection>(IncidentLifeRoute);
         return builder;
     }
 }

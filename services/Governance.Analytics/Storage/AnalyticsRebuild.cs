@@ -28,7 +28,6 @@ public static class AnalyticsRebuild
 {
     public const string BackupSuffix = ".bak";
     private const string RebuildSuffix = ".rebuild";
-    private static readonly string[] SqliteCompanions = ["-wal", "-shm", "-journal"];
 
     /// <param name="dataDirectory">The folder of analytics.db (Analytics:DataDirectory).</param>
     /// <param name="batches">The incident log as IncidentLifeEvents, in batches, from position 0.</param>
@@ -45,7 +44,7 @@ public static class AnalyticsRebuild
         using var directoryLock = SqliteAnalyticsStore.AcquireLock(live.LockPath!, "rebuild the analytics store");
 
         var building = live.DatabasePath + RebuildSuffix;
-        DeleteWithCompanions(building);
+        SqliteFiles.Delete(building);
         long events = 0;
         long invalid = 0;
         AnalyticsSnapshot built;
@@ -70,7 +69,7 @@ public static class AnalyticsRebuild
         }
         catch
         {
-            DeleteWithCompanions(building);
+            SqliteFiles.Delete(building);
             throw;
         }
 
@@ -78,9 +77,9 @@ public static class AnalyticsRebuild
         if (File.Exists(live.DatabasePath))
         {
             backup = live.DatabasePath + BackupSuffix;
-            DeleteWithCompanions(backup);
+            SqliteFiles.Delete(backup);
             // The WAL of a store that was not closed cleanly holds committed pages; it moves with its file.
-            foreach (var companion in SqliteCompanions)
+            foreach (var companion in SqliteFiles.Companions)
             {
                 if (File.Exists(live.DatabasePath + companion))
                 {
@@ -111,14 +110,5 @@ public static class AnalyticsRebuild
         SqliteStatements.Execute(connection, "PRAGMA synchronous = FULL;");
         SqliteStatements.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
         SqliteStatements.Execute(connection, "PRAGMA journal_mode = DELETE;");
-    }
-
-    private static void DeleteWithCompanions(string path)
-    {
-        File.Delete(path);
-        foreach (var companion in SqliteCompanions)
-        {
-            File.Delete(path + companion);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Governance.Domain.Incidents;
+using Governance.EventStore;
 using Microsoft.Data.Sqlite;
 using static Governance.EventStore.SqliteStatements;
 
@@ -34,53 +35,40 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
         INSERT OR IGNORE INTO checkpoint (id, position) VALUES (1, 0);
         """;
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private SqliteConnection? _connection;
-    private bool _disposed;
+    private readonly SqliteSerialConnection _connection = new($"the deadline index {System.IO.Path.GetFullPath(path)}");
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
     public string? RebuildReason { get; private set; }
 
-    public async Task OpenAsync(CancellationToken cancellationToken)
+    public Task OpenAsync(CancellationToken cancellationToken) => _connection.OpenAsync(() =>
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        RebuildReason = null;
+        SqliteConnection? connection;
+        string? reason;
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_connection is not null)
-            {
-                return;
-            }
-            var directory = System.IO.Path.GetDirectoryName(Path);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-            RebuildReason = null;
-            string? reason;
-            try
-            {
-                (_connection, reason) = OpenFile();
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
-            {
-                reason = $"the file is unreadable ({e.Message})";
-            }
-            if (reason is not null)
-            {
-                _connection?.Dispose();
-                _connection = null;
-                DeleteFiles();
-                (_connection, _) = OpenFile();
-                RebuildReason = reason;
-            }
+            (connection, reason) = OpenFile();
         }
-        finally
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
         {
-            _gate.Release();
+            (connection, reason) = (null, $"the file is unreadable ({e.Message})");
         }
-    }
+        if (reason is null && connection is not null)
+        {
+            return connection;
+        }
+        connection?.Dispose();
+        SqliteFiles.Delete(Path);
+        var fresh = OpenFile().Connection ?? throw new InvalidOperationException($"The deadline index {Path} cannot be created afresh.");
+        RebuildReason = reason;
+        return fresh;
+    }, cancellationToken);
 
     /// <summary>Opens and migrates the file; a reason instead when its content cannot be trusted and it must go.</summary>
     private (SqliteConnection? Connection, string? RebuildReason) OpenFile()
@@ -132,22 +120,14 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
         }
     }
 
-    private void DeleteFiles()
-    {
-        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
-        {
-            File.Delete(Path + suffix);
-        }
-    }
-
     public Task<long> GetCheckpointAsync(CancellationToken cancellationToken) =>
-        WithConnectionAsync(c => Convert.ToInt64(Scalar(c, "SELECT position FROM checkpoint WHERE id = 1;"), CultureInfo.InvariantCulture), cancellationToken);
+        _connection.RunAsync(c => Convert.ToInt64(Scalar(c, "SELECT position FROM checkpoint WHERE id = 1;"), CultureInfo.InvariantCulture), cancellationToken);
 
     public Task ApplyAsync(IReadOnlyCollection<IncidentAlarms> replaced, IReadOnlyCollection<string> deferred, long checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replaced);
         ArgumentNullException.ThrowIfNull(deferred);
-        return WithConnectionAsync(connection =>
+        return _connection.RunAsync(connection =>
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             var current = Convert.ToInt64(Scalar(connection, "SELECT position FROM checkpoint WHERE id = 1;"), CultureInfo.InvariantCulture);
@@ -185,7 +165,7 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<string>> GetDeferredAsync(CancellationToken cancellationToken) => WithConnectionAsync<IReadOnlyList<string>>(connection =>
+    public Task<IReadOnlyList<string>> GetDeferredAsync(CancellationToken cancellationToken) => _connection.RunAsync<IReadOnlyList<string>>(connection =>
     {
         using var command = Command(connection, "SELECT incident_id FROM deferred_incidents ORDER BY incident_id;");
         using var reader = command.ExecuteReader();
@@ -198,7 +178,7 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
     }, cancellationToken);
 
     public Task<IReadOnlyList<DueAlarm>> GetDueAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken) =>
-        WithConnectionAsync(connection =>
+        _connection.RunAsync(connection =>
         {
             using var command = Command(connection,
                 "SELECT incident_id, department_code, kind, level, due_at FROM pending_alarms WHERE due_at <= $now ORDER BY due_at LIMIT $max;",
@@ -209,7 +189,7 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
         }, cancellationToken);
 
     public Task<DateTimeOffset?> GetNextDueAfterAsync(DateTimeOffset after, CancellationToken cancellationToken) =>
-        WithConnectionAsync(connection =>
+        _connection.RunAsync(connection =>
         {
             using var command = Command(connection, "SELECT min(due_at) FROM pending_alarms WHERE due_at > $after;", "$after");
             command.Parameters[0].Value = ToMicros(after);
@@ -217,7 +197,7 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
         }, cancellationToken);
 
     public Task<IReadOnlyList<DueAlarm>> GetAlarmsAsync(string incidentId, CancellationToken cancellationToken) =>
-        WithConnectionAsync(connection =>
+        _connection.RunAsync(connection =>
         {
             using var command = Command(connection,
                 "SELECT incident_id, department_code, kind, level, due_at FROM pending_alarms WHERE incident_id = $incident ORDER BY due_at, department_code, kind, level;",
@@ -229,7 +209,7 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
     public Task<bool> RemoveAsync(DueAlarm alarm, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alarm);
-        return WithConnectionAsync(connection =>
+        return _connection.RunAsync(connection =>
         {
             using var command = Command(connection,
                 "DELETE FROM pending_alarms WHERE incident_id = $incident AND department_code = $department AND kind = $kind AND level = $level AND due_at = $due;",
@@ -238,7 +218,7 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
         }, cancellationToken);
     }
 
-    public Task ResetAsync(CancellationToken cancellationToken) => WithConnectionAsync(connection =>
+    public Task ResetAsync(CancellationToken cancellationToken) => _connection.RunAsync(connection =>
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         Execute(connection, "DELETE FROM pending_alarms; DELETE FROM deferred_incidents; UPDATE checkpoint SET position = 0 WHERE id = 1;");
@@ -246,35 +226,7 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
         return 0;
     }, cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _disposed = true;
-            _connection?.Dispose();
-            _connection = null;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var connection = _connection ?? throw new InvalidOperationException($"The deadline index {Path} is not open; call OpenAsync first.");
-            return work(connection);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
     private static IReadOnlyList<DueAlarm> ReadAlarms(SqliteCommand command)
     {

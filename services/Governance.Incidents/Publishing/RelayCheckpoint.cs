@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Governance.EventStore;
 using static Governance.EventStore.SqliteStatements;
 
 namespace Governance.Incidents.Publishing;
@@ -22,48 +23,31 @@ public sealed class RelayCheckpoint(string path) : IAsyncDisposable
         ) STRICT, WITHOUT ROWID;
         """;
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private SqliteConnection? _connection;
-    private bool _disposed;
+    private readonly SqliteSerialConnection _connection = new($"the relay checkpoint {System.IO.Path.GetFullPath(path)}");
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
     /// <summary>Why the file was started afresh when it was opened, if it was.</summary>
     public string? ResetReason { get; private set; }
 
-    public async Task OpenAsync(CancellationToken cancellationToken)
+    public Task OpenAsync(CancellationToken cancellationToken) => _connection.OpenAsync(() =>
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_connection is not null)
-            {
-                return;
-            }
-            if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
-            {
-                Directory.CreateDirectory(directory);
-            }
-            try
-            {
-                _connection = OpenFile();
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
-            {
-                foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
-                {
-                    File.Delete(Path + suffix);
-                }
-                _connection = OpenFile();
-                ResetReason = $"the file was unreadable ({e.Message})";
-            }
+            return OpenFile();
         }
-        finally
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
         {
-            _gate.Release();
+            SqliteFiles.Delete(Path);
+            var connection = OpenFile();
+            ResetReason = $"the file was unreadable ({e.Message})";
+            return connection;
         }
-    }
+    }, cancellationToken);
 
     private SqliteConnection OpenFile()
     {
@@ -97,7 +81,7 @@ public sealed class RelayCheckpoint(string path) : IAsyncDisposable
     }
 
     /// <summary>The position the relay has published up to; 0 when it never published.</summary>
-    public Task<long> GetAsync(string relayName, CancellationToken cancellationToken) => WithConnectionAsync(connection =>
+    public Task<long> GetAsync(string relayName, CancellationToken cancellationToken) => _connection.RunAsync(connection =>
     {
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT position FROM relay_checkpoints WHERE name = $name;";
@@ -109,7 +93,7 @@ public sealed class RelayCheckpoint(string path) : IAsyncDisposable
     public Task SetAsync(string relayName, long position, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(position);
-        return WithConnectionAsync(connection =>
+        return _connection.RunAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
@@ -123,34 +107,5 @@ public sealed class RelayCheckpoint(string path) : IAsyncDisposable
         }, cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _disposed = true;
-            _connection?.Dispose();
-            _connection = null;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var connection = _connection ?? throw new InvalidOperationException($"The relay checkpoint {Path} is not open; call OpenAsync first.");
-            return work(connection);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

@@ -14,7 +14,7 @@ namespace Governance.Analytics.Tests.Hosting;
 public sealed class AddAnalyticsTests
 {
     [Fact]
-    public async Task AHostWithAnalytics_HoldsItsStoreWhileRunning_AndServesTheProjectionAsViewAndHandler()
+    public async Task AHostWithAnalytics_HoldsItsStoreWhileRunning_AndServesTheProjectionAsViewAndIncidentLifeSubscriber()
     {
         using var directory = new TempDirectory();
         var builder = Host.CreateApplicationBuilder();
@@ -25,8 +25,9 @@ public sealed class AddAnalyticsTests
         await host.StartAsync();
         var projection = host.Services.GetRequiredService<IncidentFactsProjection>();
         Assert.Same(projection, host.Services.GetRequiredService<IAnalyticsView>());
-        Assert.Same(projection, host.Services.GetRequiredService<ICloudEventHandler>());
-        Assert.Same(projection, host.Services.GetRequiredKeyedService<ICloudEventHandler>(IntegrationTopics.IncidentLife));
+        var subscription = Assert.Single(host.Services.GetRequiredService<CloudEventSubscriptions>().For(IntegrationTopics.IncidentLife));
+        Assert.Same(projection, subscription.Handler);
+        Assert.Equal((AnalyticsExtensions.IncidentLifeRoute, IntegrationTopics.IncidentLifeDeadLetter), (subscription.Route, subscription.DeadLetterTopic));
         Assert.True(projection.Started.IsCompletedSuccessfully);
         Assert.True(File.Exists(Path.Combine(directory.Path, "analytics.db")));
         await using (var intruder = new SqliteAnalyticsStore(SqliteAnalyticsStoreOptions.InDirectory(directory.Path)))
