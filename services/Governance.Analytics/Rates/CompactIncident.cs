@@ -66,7 +66,7 @@ internal struct CompactIncident
                     Handled = Moments.Of(a.HandledAt),
                     Returned = Moments.Of(a.ReturnedAt),
                     Department = codes.IdOf(a.DepartmentCode),
-                    Withdrawn = a.State == AssignmentState.Withdrawn,
+                    Withdrawn = WithdrawnAt(a),
                 };
             }
         }
@@ -80,6 +80,16 @@ internal struct CompactIncident
         }
         return row;
     }
+
+    /// <summary>
+    /// When the assignment was withdrawn, or <see cref="Moments.None"/>. Facts published before withdrawn_at existed
+    /// say only that it is withdrawn: it is then taken as withdrawn when dispatched, which keeps the rule those facts
+    /// were counted by (withdrawn unsigned or unhandled: left out). A rebuild from the log gives every one its time.
+    /// </summary>
+    private static long WithdrawnAt(AssignmentFacts a) =>
+        a.State != AssignmentState.Withdrawn ? Moments.None
+        : a.WithdrawnAt is { } at ? Moments.Of(at)
+        : Moments.Of(a.DispatchedAt);
 
     /// <summary>The grid code, else the village's, else the township's, else the county's: what a region filter matches.</summary>
     private static string MostSpecificRegion(IncidentFacts facts) =>
@@ -98,7 +108,7 @@ internal struct CompactAssignment
     public long Handled;
     public long Returned;
     public int Department;
-    public bool Withdrawn;
+    public long Withdrawn;
 }
 
 internal readonly record struct CompactVerification(long At, bool Passed);

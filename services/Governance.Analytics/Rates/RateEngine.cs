@@ -26,10 +26,11 @@ namespace Governance.Analytics.Rates;
 /// (assistants, or a return and re-dispatch elsewhere); a second department added after t does not re-label a
 /// window already judged.</item>
 /// <item>Disposal (处置率): an assignment is due at the earlier of handled_at and its handle_deadline; left out when
-/// returned by t, or withdrawn without having been handled. Handled: handled_at before t.</item>
+/// returned by t, or withdrawn by t without having been handled. Handled: handled_at before t.</item>
 /// <item>On-time sign (按时签收率): an assignment is due at the earlier of accepted_at and its sign_deadline; on time
 /// when accepted_at ≤ sign_deadline. A returned assignment that was never signed counts as not signed on time
-/// (DOMAIN.md divides by all assignments).</item>
+/// (DOMAIN.md divides by all assignments); one withdrawn unsigned before its sign deadline is left out, and one
+/// withdrawn unsigned after it counts as not signed on time.</item>
 /// <item>Resolved locally (镇村化解率): cases closed in the window, and of those the ones never escalated to the
 /// county. A case that went straight to the county centre (reported outside every grid) was not escalated and counts
 /// as resolved locally: DOMAIN.md defines the rate by escalation alone.</item>
@@ -45,10 +46,8 @@ namespace Governance.Analytics.Rates;
 /// <para>Readings the facts force. IncidentFacts is the incident as it stands now, so a window judged in the past
 /// sees the current deadlines (an extension approved after t moves a deadline of that window too), the current
 /// handled_at of a reworked assignment (the last report, not the first), the current supervision count, and today's
-/// rejected or merged state. AssignmentFacts carries no withdrawal time, so the rule "withdrawn unsigned before its
-/// sign deadline is left out" is applied as "withdrawn unsigned is left out" (a withdrawal after the sign deadline is
-/// forgiven); a withdrawn_at field in the contract would make it exact. Withdrawals happen only at a re-dispatch
-/// that no longer names the department, or at a reopen (when every active assignment is already handled).</para>
+/// rejected or merged state. Withdrawals happen only at a re-dispatch that no longer names the department, or at a
+/// reopen; facts published before withdrawn_at existed are read as withdrawn when dispatched.</para>
 /// <para>Slicing: the region code matches the most specific region code of the incident (grid, else village, else
 /// township, else county) by prefix; the department is the lead (主办) for incident figures and live counts, and the
 /// assignment's own department for assignment figures (disposal, on-time sign, return, time to sign); an empty code
@@ -323,21 +322,22 @@ public static class RateEngine
         }
 
         var handled = assignment.Handled;
-        if (!(assignment.Withdrawn && handled == Moments.None))
+        var withdrawn = assignment.Withdrawn;
+        var disposalDue = Math.Min(handled, assignment.HandleDeadline);
+        // Left out of a window judged at t when returned by t, or withdrawn by t without having been handled.
+        if (disposalDue != Moments.None && group.Find(disposalDue) is { } dueIn && !(returned < dueIn.Until)
+            && !(handled == Moments.None && withdrawn < dueIn.Until))
         {
-            var due = Math.Min(handled, assignment.HandleDeadline);
-            if (due != Moments.None && group.Find(due) is { } dueIn && !(returned < dueIn.Until))
+            dueIn.DisposalDue++;
+            if (handled < dueIn.Until)
             {
-                dueIn.DisposalDue++;
-                if (handled < dueIn.Until)
-                {
-                    dueIn.Handled++;
-                }
+                dueIn.Handled++;
             }
         }
 
         var accepted = assignment.Accepted;
-        if (!(assignment.Withdrawn && accepted == Moments.None))
+        // Withdrawn unsigned before its sign deadline: never due for signing. Withdrawn unsigned later: it was late.
+        if (!(accepted == Moments.None && withdrawn < assignment.SignDeadline))
         {
             var signDeadline = assignment.SignDeadline;
             var due = Math.Min(accepted, signDeadline);

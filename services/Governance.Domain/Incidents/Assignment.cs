@@ -72,7 +72,8 @@ public sealed record Assignment(
     DateTimeOffset? SignWarnedFor = null,
     DateTimeOffset? SignOverdueFor = null,
     DateTimeOffset? HandleWarnedFor = null,
-    DateTimeOffset? HandleOverdueFor = null)
+    DateTimeOffset? HandleOverdueFor = null,
+    DateTimeOffset? WithdrawnAt = null)
 {
     /// <summary>Still part of the incident's work: not returned and not withdrawn.</summary>
     public bool IsActive => State is AssignmentState.Dispatched or AssignmentState.Accepted or AssignmentState.Handled;

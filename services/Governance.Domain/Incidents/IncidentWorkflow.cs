@@ -375,7 +375,7 @@ public static partial class IncidentDecider
             ClosedAt = null,
             VerifiedAt = null,
             Reopens = state.Reopens + 1,
-            Assignments = [.. state.Assignments.Select(a => a.IsActive ? a with { State = AssignmentState.Withdrawn, PendingExtension = null } : a)],
+            Assignments = [.. state.Assignments.Select(a => a.IsActive ? a with { State = AssignmentState.Withdrawn, PendingExtension = null, WithdrawnAt = e.At } : a)],
         },
         IncidentEscalated e => Next(state, e, e.By, e.At, e.Reason) with
         {
@@ -411,7 +411,7 @@ public static partial class IncidentDecider
         var named = new List<(string Code, AssignmentRole Role)> { (e.LeadDepartmentCode, AssignmentRole.Lead) };
         named.AddRange(e.AssistingDepartmentCodes.Select(code => (code, AssignmentRole.Assist)));
         var assignments = state.Assignments
-            .Select(a => a.IsActive && !named.Exists(n => n.Code == a.DepartmentCode) ? a with { State = AssignmentState.Withdrawn, PendingExtension = null } : a)
+            .Select(a => a.IsActive && !named.Exists(n => n.Code == a.DepartmentCode) ? a with { State = AssignmentState.Withdrawn, PendingExtension = null, WithdrawnAt = e.At } : a)
             .ToImmutableList();
         foreach (var (code, role) in named)
         {

@@ -127,6 +127,7 @@ public static class IncidentLifeMapper
         SetIfPresent(assignment.AcceptedAt, t => facts.AcceptedAt = t);
         SetIfPresent(assignment.HandledAt, t => facts.HandledAt = t);
         SetIfPresent(assignment.ReturnedAt, t => facts.ReturnedAt = t);
+        SetIfPresent(assignment.WithdrawnAt, t => facts.WithdrawnAt = t);
         return facts;
     }
 

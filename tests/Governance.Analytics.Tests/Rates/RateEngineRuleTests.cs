@@ -43,6 +43,41 @@ public sealed class RateEngineRuleTests
     }
 
     [Fact]
+    public void WithdrawnUnsignedBeforeItsSignDeadline_IsNeverDueForSigning_WithdrawnAfterIt_WasLate()
+    {
+        var signDeadline = T0 + IncidentBuilder.DefaultSignLimit;
+        var early = IncidentBuilder.Report("a", Grid, Garbage, T0).Register(T0).Dispatch(T0, "cg", "gaj").Sign("cg", T0)
+            .Dispatch(signDeadline - TimeSpan.FromMinutes(1), "cg").Facts;
+        var late = IncidentBuilder.Report("b", Grid, Garbage, T0).Register(T0).Dispatch(T0, "cg", "gaj").Sign("cg", T0)
+            .Dispatch(signDeadline + TimeSpan.FromMinutes(1), "cg").Facts;
+        Assert.Equal(AssignmentState.Withdrawn, late.Assignments.Single(a => a.DepartmentCode == "gaj").State);
+
+        Expect.Ratio(2, 3, RateEngine.Compute([early, late], new RateSlice(), T0.AddDays(1)).OnTimeSign, "on-time sign");
+
+        // Facts published before withdrawn_at existed keep the rule they were counted by: withdrawn unsigned is left out.
+        var legacy = late.Clone();
+        legacy.Assignments.Single(a => a.DepartmentCode == "gaj").WithdrawnAt = null;
+        Expect.Ratio(2, 2, RateEngine.Compute([early, legacy], new RateSlice(), T0.AddDays(1)).OnTimeSign, "on-time sign, legacy facts");
+    }
+
+    [Fact]
+    public void WithdrawnUnhandledAfterItsHandleDeadline_CountsAgainstDisposalOnlyInWindowsJudgedBeforeTheWithdrawal()
+    {
+        var handleDeadline = T0 + IncidentBuilder.DefaultHandleLimit;
+        var withdrawnAt = handleDeadline.AddHours(28);
+        var facts = new[]
+        {
+            IncidentBuilder.Report("a", Grid, Garbage, T0).Register(T0).Dispatch(T0, "cg", "gaj").Sign("cg", T0).Sign("gaj", T0)
+                .Handle("cg", T0.AddHours(1)).Dispatch(withdrawnAt, "cg").Facts,
+        };
+
+        // Judged before the withdrawal: the assistant was due and had not handled it.
+        Expect.Ratio(1, 2, RateEngine.Compute(facts, new RateSlice(To: handleDeadline.AddHours(8)), withdrawnAt.AddDays(1)).Disposal, "before");
+        // Judged after it: a withdrawn assignment that was never handled is no longer the department's work.
+        Expect.Ratio(1, 1, RateEngine.Compute(facts, new RateSlice(), withdrawnAt.AddDays(1)).Disposal, "after");
+    }
+
+    [Fact]
     public void DueExactlyAtTo_IsLeftOut_DueExactlyAtFrom_IsCounted()
     {
         var deadline = T0 + IncidentBuilder.DefaultHandleLimit;

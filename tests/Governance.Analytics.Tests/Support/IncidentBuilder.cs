@@ -95,6 +95,7 @@ internal sealed class IncidentBuilder
         foreach (var assignment in _facts.Assignments.Where(a => IsActive(a) && !named.Exists(n => n.Code == a.DepartmentCode)))
         {
             assignment.State = AssignmentState.Withdrawn;
+            assignment.WithdrawnAt = Ts(at);
         }
         foreach (var (code, role) in named)
         {
@@ -196,6 +197,7 @@ internal sealed class IncidentBuilder
         foreach (var assignment in _facts.Assignments.Where(IsActive))
         {
             assignment.State = AssignmentState.Withdrawn;
+            assignment.WithdrawnAt = Ts(at);
         }
         return Record(IncidentLifeEvent.ChangeOneofCase.Reopened, at);
     }

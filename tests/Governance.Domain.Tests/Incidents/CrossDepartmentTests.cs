@@ -97,6 +97,8 @@ public class CrossDepartmentTests
 
         var withdrawn = incident.Assignments.Single(a => a.DepartmentCode == Sjj);
         Assert.Equal(AssignmentState.Withdrawn, withdrawn.State);
+        Assert.Equal(incident.History[^1].At, withdrawn.WithdrawnAt); // when the re-dispatch happened
+        Assert.Null(incident.Assignments.Single(a => a.DepartmentCode == Sthj).WithdrawnAt);
         Assert.Null(withdrawn.PendingExtension);
         Assert.Equal(AssignmentState.Returned, incident.Assignments.Single(a => a.DepartmentCode == Cgj).State);
         Assert.Equal([Sthj], incident.DepartmentCodes);

@@ -31,7 +31,8 @@ public class ReopenIncidentTests
         Assert.Null(incident.ClosedAt);
         Assert.Null(incident.VerifiedAt);
         Assert.Equal(registeredAt, incident.RegisteredAt);
-        Assert.Equal(AssignmentState.Withdrawn, Assert.Single(incident.Assignments).State);
+        var withdrawn = Assert.Single(incident.Assignments);
+        Assert.Equal((AssignmentState.Withdrawn, At0900), (withdrawn.State, withdrawn.WithdrawnAt));
         Assert.Null(incident.LeadDepartmentCode);
         Assert.Empty(incident.ActiveAssignments);
     }

@@ -200,7 +200,8 @@ public sealed class IncidentLifeMapperTests
         Assert.Equal((C.IncidentState.Registered, 1), (f.State, f.Reopens));
         Assert.Null(f.ClosedAt);
         Assert.Equal((Cgj, Ts(lead.HandleDeadline), Ts(lead.HandleWarningAt)), (f.LeadDepartmentCode, f.HandleDeadline, f.HandleWarningAt));
-        Assert.Equal(C.AssignmentState.Withdrawn, Assert.Single(f.Assignments).State);
+        var withdrawn = Assert.Single(f.Assignments);
+        Assert.Equal((C.AssignmentState.Withdrawn, reopened.OccurredAt), (withdrawn.State, withdrawn.WithdrawnAt));
 
         // Closed again without a new dispatch (the reporter fixes it on the spot), it is judged by that carried deadline.
         var closedLate = history.Then(at => new IncidentResolvedOnSpot(Id, "已现场清理", [], Worker, at), lead.HandleDeadline.AddMinutes(1)).Last();
