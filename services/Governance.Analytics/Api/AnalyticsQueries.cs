@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Google.Protobuf.WellKnownTypes;
 using Governance.Analytics.Projection;
 using Governance.Analytics.Rates;
@@ -15,6 +17,9 @@ public sealed class AnalyticsQueries(IAnalyticsView view, TimeProvider clock)
 {
     /// <summary>The most entries a ranking returns (a county has a few hundred grids; a province far more).</summary>
     public const int MaxRankingLimit = 10_000;
+
+    private readonly ConditionalWeakTable<AnalyticsSnapshot, ConcurrentDictionary<RateSlice, (DateTimeOffset AsOf, Lazy<RateSheet> Sheet)>> _watchSheets = new();
+    private long _watchSheetsComputed;
 
     public GetRatesResponse GetRates(Caller caller, GetRatesRequest request, Func<string, RpcException> deny)
     {
@@ -57,8 +62,8 @@ public sealed class AnalyticsQueries(IAnalyticsView view, TimeProvider clock)
     }
 
     /// <summary>
-    /// Streams the slice's rates: once at once, then whenever the projection moves past the last position sent and
-    /// the figures differ, and at least every <paramref name="refresh"/> when they differ, because live counts
+    /// Streams the slice's rates: once at once, then whenever the projection has a new snapshot and the figures
+    /// differ, and at least every <paramref name="refresh"/> when they differ, because live counts
     /// (warned, overdue) change with time alone. Bursts are coalesced: at most one message per <paramref name="minGap"/>.
     /// </summary>
     public async Task WatchRatesAsync(Caller caller, WatchRatesRequest request, Func<string, RpcException> deny,
@@ -71,8 +76,8 @@ public sealed class AnalyticsQueries(IAnalyticsView view, TimeProvider clock)
         while (true)
         {
             var snapshot = view.Current;
-            var now = clock.GetUtcNow();
-            var rates = Engine(() => RateEngine.Compute(snapshot.Incidents, slice, now));
+            var now = WholeSecond(clock.GetUtcNow());
+            var rates = SharedSheet(snapshot, slice, now);
             if (!rates.Equals(last))
             {
                 await write(new WatchRatesResponse { Rates = rates, AsOf = Timestamp.FromDateTimeOffset(now), Position = snapshot.Position },
@@ -82,7 +87,7 @@ public sealed class AnalyticsQueries(IAnalyticsView view, TimeProvider clock)
             await Task.Delay(minGap, clock, cancellationToken).ConfigureAwait(false);
             try
             {
-                await view.WaitForPositionAfterAsync(snapshot.Position, cancellationToken)
+                await view.WaitForChangeAsync(snapshot, cancellationToken)
                     .WaitAsync(refresh, clock, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
@@ -91,6 +96,32 @@ public sealed class AnalyticsQueries(IAnalyticsView view, TimeProvider clock)
             }
         }
     }
+
+    /// <summary>How many sheets the watchers have computed (shared ones once); for tests.</summary>
+    internal long WatchSheetsComputed => Interlocked.Read(ref _watchSheetsComputed);
+
+    /// <summary>
+    /// The slice's sheet for the snapshot at <paramref name="asOf"/>, computed once for every watcher asking the same:
+    /// dashboards of one county watch the same few slices, and each commit wakes them all within one second. Per
+    /// snapshot and slice only the latest second is kept, and a snapshot's sheets go when the snapshot does.
+    /// </summary>
+    private RateSheet SharedSheet(AnalyticsSnapshot snapshot, RateSlice slice, DateTimeOffset asOf)
+    {
+        var sheets = _watchSheets.GetValue(snapshot, _ => new ConcurrentDictionary<RateSlice, (DateTimeOffset, Lazy<RateSheet>)>());
+        var (_, sheet) = sheets.AddOrUpdate(slice,
+            s => (asOf, Compute(snapshot, s, asOf)),
+            (s, kept) => kept.AsOf == asOf ? kept : (asOf, Compute(snapshot, s, asOf)));
+        return sheet.Value;
+    }
+
+    private Lazy<RateSheet> Compute(AnalyticsSnapshot snapshot, RateSlice slice, DateTimeOffset asOf) => new(() =>
+    {
+        Interlocked.Increment(ref _watchSheetsComputed);
+        return Engine(() => RateEngine.Compute(snapshot.Incidents, slice, asOf));
+    });
+
+    /// <summary>A watcher's moment: the whole second, so watchers woken by one commit ask for the same sheet.</summary>
+    private static DateTimeOffset WholeSecond(DateTimeOffset now) => new(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     private static T Engine<T>(Func<T> compute)
     {

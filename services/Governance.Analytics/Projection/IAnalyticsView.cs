@@ -19,4 +19,11 @@ public interface IAnalyticsView
 
     /// <summary>Completes once <see cref="Current"/> is past <paramref name="position"/>.</summary>
     Task WaitForPositionAfterAsync(long position, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes once <see cref="Current"/> is another snapshot than <paramref name="seen"/>. Not the same as waiting
+    /// for a later position: an event delivered after a later one (another incident's, in another commit) changes
+    /// the incidents and leaves the position where it was.
+    /// </summary>
+    Task WaitForChangeAsync(AnalyticsSnapshot seen, CancellationToken cancellationToken);
 }

@@ -86,6 +86,21 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
         }
     }
 
+    public async Task WaitForChangeAsync(AnalyticsSnapshot seen, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(seen);
+        while (true)
+        {
+            // As above: the signal first, then the snapshot.
+            var advanced = Volatile.Read(ref _advanced).Task;
+            if (!ReferenceEquals(_snapshot, seen))
+            {
+                return;
+            }
+            await advanced.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Calls <paramref name="onCommit"/> after every commit that changed something, on the writer's thread, before
     /// the next commit starts: keep it short (hand the notice on to a channel). Dispose the result to unsubscribe.
