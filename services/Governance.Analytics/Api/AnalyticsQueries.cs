@@ -131,7 +131,8 @@ public sealed class AnalyticsQueries(IAnalyticsView view, TimeProvider clock)
         }
         catch (ArgumentException e)
         {
-            throw Invalid(e.Message);
+            // The engine's message is written for the caller; the " (Parameter 'slice')" .NET appends names our code.
+            throw Invalid(e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message);
         }
     }
 

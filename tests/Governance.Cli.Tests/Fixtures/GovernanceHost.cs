@@ -1,22 +1,20 @@
-using System.Net;
 using Governance.Contracts.V1;
 using Governance.Domain;
 using Governance.Grpc;
 using Governance.Incidents.Hosting;
 using Governance.Security;
-using Governance.ServiceDefaults;
+using Governance.Standalone;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Governance.Cli.Tests.Fixtures;
 
 /// <summary>
-/// A Governance host wired as services/Governance.Standalone/Program.cs wires it, on loopback ports the OS chooses:
-/// the CLI reaches it over real HTTP/2 (h2c), which an in-memory test server cannot carry.
+/// The standalone host itself (StandaloneApp, as services/Governance.Standalone/Program.cs runs it: incidents, the
+/// relay, the analytics projection and its queries) on loopback ports the OS chooses: the CLI reaches it over real
+/// HTTP/2 (h2c), which an in-memory test server cannot carry.
 /// </summary>
 public sealed class GovernanceHost : IAsyncDisposable
 {
@@ -53,26 +51,24 @@ public sealed class GovernanceHost : IAsyncDisposable
 
     public static async Task<GovernanceHost> StartAsync(string dataDirectory, bool seedDemoCounty)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var app = StandaloneApp.Create(
+        [
+            $"--Incidents:DataDirectory={dataDirectory}",
+            $"--Incidents:SeedDemoCounty={(seedDemoCounty ? "true" : "false")}",
+            "--Ports:Grpc=0",
+            "--Ports:Http=0",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        try
         {
-            ["Incidents:DataDirectory"] = dataDirectory,
-            ["Incidents:SeedDemoCounty"] = seedDemoCounty ? "true" : "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        builder.AddServiceDefaults();
-        builder.AddIncidents();
-        // The same two listeners as the standalone host, gRPC first: the addresses are reported in this order.
-        builder.WebHost.ConfigureKestrel(kestrel =>
+            await app.StartAsync();
+        }
+        catch
         {
-            kestrel.ListenGrpc(IPAddress.Loopback, 0);
-            kestrel.Listen(IPAddress.Loopback, 0);
-        });
-        var app = builder.Build();
-        app.UseAuthentication();
-        app.MapDefaultEndpoints();
-        app.MapIncidents();
-        await app.StartAsync();
+            await app.DisposeAsync();
+            throw;
+        }
+        // gRPC first, then HTTP: the order Ports.ListenOnGovernancePorts binds them in.
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.ToList();
         return new GovernanceHost(app, new Uri(addresses[0]));
     }

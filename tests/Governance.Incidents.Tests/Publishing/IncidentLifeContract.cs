@@ -22,7 +22,7 @@ namespace Governance.Incidents.Tests.Publishing;
 /// test starts its own host on its own data folder, with <see cref="LifeSubscriber"/> on the topic and
 /// <see cref="LifeDeadLetters"/> on the dead-letter topic.
 /// </summary>
-public abstract class IncidentLifeContract : IAsyncLifetime
+public abstract partial class IncidentLifeContract : IAsyncLifetime
 {
     protected const string County = DemoCounty.Code;
 

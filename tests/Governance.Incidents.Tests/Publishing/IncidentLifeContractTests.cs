@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Governance.Contracts.V1;
 using Governance.Incidents.Tests.Fixtures;
 using Governance.PubSub;
 using Governance.Testing;
@@ -54,6 +55,16 @@ public sealed class DaprIncidentLifeContractTests : IncidentLifeContract
     protected override async Task ConnectAsync(StandaloneHost host) => await _sidecar.SubscribeAppAsync(host.HttpAddress);
 
     public override async Task InitializeAsync() => _sidecar = await TestDaprSidecar.StartAsync();
+
+    /// <summary>The sidecar read the projection's subscription from the host and delivered it every event, each taken once.</summary>
+    protected override async Task AssertTakenByProjectionRouteAsync(IReadOnlyCollection<string> eventIds)
+    {
+        Assert.Contains(new SidecarSubscription("pubsub", IntegrationTopics.IncidentLife, ProjectionRoute, IntegrationTopics.IncidentLifeDeadLetter), _sidecar.Subscriptions);
+        List<string> Taken() => [.. _sidecar.Deliveries.Where(d => d.Route == ProjectionRoute && d.Outcome == "SUCCESS").Select(d => d.Id)];
+        // The sidecar records a delivery once the app has answered it, just after the projection has applied it.
+        await WaitUntilAsync(() => Taken().Count >= eventIds.Count, "every delivery to the projection recorded");
+        Assert.Equal(eventIds.Order(StringComparer.Ordinal), Taken().Order(StringComparer.Ordinal));
+    }
 
     public override async Task DisposeAsync()
     {
