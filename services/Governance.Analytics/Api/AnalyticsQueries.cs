@@ -21,6 +21,9 @@ public sealed class AnalyticsQueries(IAnalyticsView view, TimeProvider clock)
     private readonly ConditionalWeakTable<AnalyticsSnapshot, ConcurrentDictionary<RateSlice, (DateTimeOffset AsOf, Lazy<RateSheet> Sheet)>> _watchSheets = new();
     private long _watchSheetsComputed;
 
+    /// <summary>How old a sheet another watcher had judged may be and still be sent as it is.</summary>
+    internal static readonly TimeSpan WatchShareWithin = TimeSpan.FromSeconds(1);
+
     public GetRatesResponse GetRates(Caller caller, GetRatesRequest request, Func<string, RpcException> deny)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -76,8 +79,7 @@ public sealed class AnalyticsQueries(IAnalyticsView view, TimeProvider clock)
         while (true)
         {
             var snapshot = view.Current;
-            var now = WholeSecond(clock.GetUtcNow());
-            var rates = SharedSheet(snapshot, slice, now);
+            var (now, rates) = SharedSheet(snapshot, slice, clock.GetUtcNow());
             if (!rates.Equals(last))
             {
                 await write(new WatchRatesResponse { Rates = rates, AsOf = Timestamp.FromDateTimeOffset(now), Position = snapshot.Position },
@@ -101,17 +103,19 @@ public sealed class AnalyticsQueries(IAnalyticsView view, TimeProvider clock)
     internal long WatchSheetsComputed => Interlocked.Read(ref _watchSheetsComputed);
 
     /// <summary>
-    /// The slice's sheet for the snapshot at <paramref name="asOf"/>, computed once for every watcher asking the same:
-    /// dashboards of one county watch the same few slices, and each commit wakes them all within one second. Per
-    /// snapshot and slice only the latest second is kept, and a snapshot's sheets go when the snapshot does.
+    /// The slice's sheet for the snapshot, judged at <paramref name="now"/> or, when another watcher of the slice had it
+    /// judged less than <see cref="WatchShareWithin"/> before, that sheet and its moment: dashboards of one county
+    /// watch the same few slices and each change wakes them all at once, so they share one computation. Never a
+    /// moment after now, so nothing in the snapshot is judged as not yet reported. Per snapshot and slice only the
+    /// latest sheet is kept, and a snapshot's sheets go when the snapshot does.
     /// </summary>
-    private RateSheet SharedSheet(AnalyticsSnapshot snapshot, RateSlice slice, DateTimeOffset asOf)
+    private (DateTimeOffset AsOf, RateSheet Sheet) SharedSheet(AnalyticsSnapshot snapshot, RateSlice slice, DateTimeOffset now)
     {
         var sheets = _watchSheets.GetValue(snapshot, _ => new ConcurrentDictionary<RateSlice, (DateTimeOffset, Lazy<RateSheet>)>());
-        var (_, sheet) = sheets.AddOrUpdate(slice,
-            s => (asOf, Compute(snapshot, s, asOf)),
-            (s, kept) => kept.AsOf == asOf ? kept : (asOf, Compute(snapshot, s, asOf)));
-        return sheet.Value;
+        var (asOf, sheet) = sheets.AddOrUpdate(slice,
+            s => (now, Compute(snapshot, s, now)),
+            (s, kept) => kept.AsOf <= now && now - kept.AsOf < WatchShareWithin ? kept : (now, Compute(snapshot, s, now)));
+        return (asOf, sheet.Value);
     }
 
     private Lazy<RateSheet> Compute(AnalyticsSnapshot snapshot, RateSlice slice, DateTimeOffset asOf) => new(() =>
@@ -120,8 +124,6 @@ public sealed class AnalyticsQueries(IAnalyticsView view, TimeProvider clock)
         return Engine(() => RateEngine.Compute(snapshot.Incidents, slice, asOf));
     });
 
-    /// <summary>A watcher's moment: the whole second, so watchers woken by one commit ask for the same sheet.</summary>
-    private static DateTimeOffset WholeSecond(DateTimeOffset now) => new(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     private static T Engine<T>(Func<T> compute)
     {

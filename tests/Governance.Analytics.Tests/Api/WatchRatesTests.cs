@@ -12,7 +12,7 @@ namespace Governance.Analytics.Tests.Api;
 
 /// <summary>
 /// WatchRates follows every new snapshot, even one that leaves the position where it was, and watchers of one slice
-/// judged in the same second share one computation.
+/// woken within a second share one computation.
 /// </summary>
 public sealed class WatchRatesTests
 {
@@ -34,7 +34,8 @@ public sealed class WatchRatesTests
 
         var before = (await first.Reader.ReadAsync(stop.Token), await second.Reader.ReadAsync(stop.Token));
         Assert.Equal((1L, 1L), (before.Item1.Rates.Reported, before.Item2.Rates.Reported));
-        Assert.Equal(T0.AddHours(1), before.Item1.AsOf.ToDateTimeOffset()); // the whole second
+        Assert.Equal(T0.AddHours(1).AddMilliseconds(400), before.Item1.AsOf.ToDateTimeOffset());
+        Assert.Equal(before.Item1, before.Item2);
         Assert.Equal(1, queries.WatchSheetsComputed);
 
         // Another incident's event, delivered late and committed on its own: the incidents change, the position does not.

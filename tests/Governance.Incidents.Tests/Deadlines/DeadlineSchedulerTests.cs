@@ -266,8 +266,11 @@ public sealed class DeadlineSchedulerTests : IAsyncDisposable
         await world.Scheduler.StartAsync(default);
         await Until(async () => (await world.Index.GetAlarmsAsync("inc-1", default)).Count == 4);
 
+        // Each move waits until the loop sleeps on its timer (see ManualTimeProvider.PendingTimers).
+        await Until(() => Task.FromResult(_clock.PendingTimers > 0));
         _clock.SetUtcNow(SignWarning);
         await Until(async () => (await world.AlarmsAsync("inc-1")).Count == 1);
+        await Until(async () => _clock.PendingTimers > 0 && await world.Index.GetCheckpointAsync(default) == await world.Store.GetHeadPositionAsync());
         _clock.SetUtcNow(SignDeadline);
         await Until(async () => (await world.AlarmsAsync("inc-1")).Count == 2);
         // Once the loop has indexed its own alarms, nothing is left due: no second raise can be on its way.

@@ -35,6 +35,22 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     public void Advance(TimeSpan by) => SetUtcNow(GetUtcNow() + by);
 
+    /// <summary>
+    /// Timers waiting for the clock. A loop that reads the clock and then starts a timer for the rest of its sleep
+    /// must be asleep (its timer here) before a test moves the clock past its due time: moved in between, the timer
+    /// counts from the new time and waits for a moment that never comes.
+    /// </summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);
