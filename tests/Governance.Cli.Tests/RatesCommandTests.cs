@@ -91,7 +91,7 @@ public sealed class RatesCommandTests(HostWithThreeCliReports world) : IClassFix
         Assert.Equal(ExitCodes.InvalidArgument, noSpan.ExitCode);
         Assert.Equal("error: INVALID_ARGUMENT: A trend needs both ends of its span: give from and to.", noSpan.Err.Trim());
         Assert.Equal(ExitCodes.Failure, worker.ExitCode);
-        Assert.StartsWith("error: PERMISSION_DENIED: the role GridWorker reads no rates", worker.Err, StringComparison.Ordinal);
+        Assert.StartsWith("error: PERMISSION_DENIED: the role grid_worker reads no rates", worker.Err, StringComparison.Ordinal);
         Assert.Equal("", noSpan.Out + worker.Out);
     }
 

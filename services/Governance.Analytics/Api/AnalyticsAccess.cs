@@ -71,7 +71,7 @@ public static class AnalyticsAccess
                 }
                 break;
             default:
-                throw deny($"the role {caller.Role} reads no rates; they are for command centres, departments and leaders.");
+                throw deny($"the role {TokenClaims.RoleName(caller.Role)} reads no rates; they are for command centres, departments and leaders.");
         }
         return new RateSlice(region, department, category, filter.Platform == Platform.Unspecified ? null : filter.Platform, from, to);
     }

@@ -225,7 +225,7 @@ public sealed class AnalyticsHostTests(HostWithAWeekOfIncidents week) : IClassFi
         var watch = await worker.GetJson("rates/watch");
 
         Assert.Equal(StatusCode.PermissionDenied, grpc.StatusCode);
-        Assert.Equal("the role GridWorker reads no rates; they are for command centres, departments and leaders.", grpc.Detail);
+        Assert.Equal("the role grid_worker reads no rates; they are for command centres, departments and leaders.", grpc.Detail);
         Assert.Equal(HttpStatusCode.Forbidden, json.Status);
         Assert.Equal(("PERMISSION_DENIED", grpc.Detail), json.Error);
         // The event stream refuses before it starts, with a status rather than a broken stream.
