@@ -2,15 +2,18 @@ using Governance.LoadTest;
 
 // Usage, from the repository root:
 //   dotnet run -c Release --project tests/Governance.LoadTest -- [address] [concurrency] [seconds] [data folder]
-//     closed-loop ReportIncident throughput against a host already running at the address (ClosedLoopLoad).
+//     closed-loop ReportIncident throughput against a host already running at the address (ClosedLoopLoad);
+//   dotnet run -c Release --project tests/Governance.LoadTest -- freshness [rate=1000] [seconds=30] [warm-up seconds=5]
+//     report -> rates-visible latency under a steady open-loop report rate, the host in this process (FreshnessBenchmark).
 return args switch
 {
+    ["freshness", .. var rest] => await FreshnessBenchmark.RunAsync(rest),
     ["help" or "-h" or "--help", ..] => Help(),
     _ => await ClosedLoopLoad.RunAsync(args),
 };
 
 static int Help()
 {
-    Console.WriteLine($"usage: {ClosedLoopLoad.Usage}");
+    Console.WriteLine($"usage: {ClosedLoopLoad.Usage}\n       {FreshnessBenchmark.Usage}");
     return 0;
 }
