@@ -4,16 +4,19 @@ using Governance.LoadTest;
 //   dotnet run -c Release --project tests/Governance.LoadTest -- [address] [concurrency] [seconds] [data folder]
 //     closed-loop ReportIncident throughput against a host already running at the address (ClosedLoopLoad);
 //   dotnet run -c Release --project tests/Governance.LoadTest -- freshness [rate=1000] [seconds=30] [warm-up seconds=5]
-//     report -> rates-visible latency under a steady open-loop report rate, the host in this process (FreshnessBenchmark).
+//     report -> rates-visible latency under a steady open-loop report rate, the host in this process (FreshnessBenchmark);
+//   dotnet run -c Release --project tests/Governance.LoadTest -- replay [incidents=30000] [data folder] [runs=3]
+//     analytics replay throughput from a real incident log, made first unless the folder holds one (ReplayBenchmark).
 return args switch
 {
     ["freshness", .. var rest] => await FreshnessBenchmark.RunAsync(rest),
+    ["replay", .. var rest] => await ReplayBenchmark.RunAsync(rest),
     ["help" or "-h" or "--help", ..] => Help(),
     _ => await ClosedLoopLoad.RunAsync(args),
 };
 
 static int Help()
 {
-    Console.WriteLine($"usage: {ClosedLoopLoad.Usage}\n       {FreshnessBenchmark.Usage}");
+    Console.WriteLine($"usage: {ClosedLoopLoad.Usage}\n       {FreshnessBenchmark.Usage}\n       {ReplayBenchmark.Usage}");
     return 0;
 }
