@@ -3,7 +3,7 @@ using Governance.LoadTest;
 // Usage, from the repository root:
 //   dotnet run -c Release --project tests/Governance.LoadTest -- [address] [concurrency] [seconds] [data folder]
 //     closed-loop ReportIncident throughput against a host already running at the address (ClosedLoopLoad);
-//   dotnet run -c Release --project tests/Governance.LoadTest -- freshness [rate=1000] [seconds=30] [warm-up seconds=5]
+//   dotnet run -c Release --project tests/Governance.LoadTest -- freshness [rate=1000] [seconds=30] [warm-up seconds=10] [--Section:Key=value ...]
 //     report -> rates-visible latency under a steady open-loop report rate, the host in this process (FreshnessBenchmark);
 //   dotnet run -c Release --project tests/Governance.LoadTest -- replay [incidents=30000] [data folder] [runs=3]
 //     analytics replay throughput from a real incident log, made first unless the folder holds one (ReplayBenchmark).
