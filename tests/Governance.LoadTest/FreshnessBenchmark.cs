@@ -67,7 +67,7 @@ internal static class FreshnessBenchmark
         var grids = await host.ListGridsAsync();
         var categories = await host.ListCategoriesAsync();
         Console.WriteLine($"host ready at {host.GrpcAddress} ({host.DataDirectory}): {grids.Count} grids, {categories.Count} categories; " +
-            $"{Environment.ProcessorCount} cores");
+            $"{Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
 
         // Each incident's first commit: when the projection's writer published the snapshot holding it. The callback
         // runs on the writer between commits, so it only stamps the moment and files the ids.

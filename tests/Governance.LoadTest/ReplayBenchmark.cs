@@ -169,7 +169,7 @@ internal static class ReplayBenchmark
         await store.InitializeAsync();
         var head = await store.GetHeadPositionAsync();
         Console.WriteLine($"log {eventsPath}: {head} records ({new FileInfo(eventsPath).Length / 1024 / 1024} MiB); " +
-            $"pages of {PageSize}; {Environment.ProcessorCount} cores");
+            $"pages of {PageSize}; {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
 
         for (var run = 0; run < runs; run++)
         {
