@@ -260,7 +260,8 @@ internal static class FreshnessBenchmark
     /// <summary>
     /// Where each stage between a report and the rates stands, every 250 ms until cancelled: the last position this
     /// process appended to the log, the in-memory incident projection (worklists, duplicate checks), the relay's
-    /// checkpoint and the analytics snapshot. Shows which stage a backlog builds up in.
+    /// checkpoint and the analytics snapshot. Shows which stage a backlog builds up in. The head is the last position an
+    /// append here returned, so a stage that read appends still returning is seen a little ahead of it (a negative lag).
     /// </summary>
     private static async Task<List<PipelineSample>> SamplePipelineAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -274,7 +275,7 @@ internal static class FreshnessBenchmark
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                // Read downstream first, so a stage is never seen ahead of the head it is compared with.
+                // Downstream first: a stage read before the head cannot be seen past what it has been compared with.
                 var inAnalytics = analytics.Current.Position;
                 var published = relay.Position;
                 var folded = worklists.Position;
