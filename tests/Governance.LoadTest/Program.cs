@@ -1,101 +1,22 @@
-using System.Diagnostics;
-using Governance.Contracts.V1;
-using Governance.Domain;
-using Governance.Grpc;
-using Governance.Security;
+using Governance.LoadTest;
 
-// Usage: dotnet run -c Release --project tests/Governance.LoadTest -- [address] [concurrency] [seconds] [data folder]
-// Sends ReportIncident calls with fresh client report ids at interior points of real grids, from
-// `concurrency` concurrent callers, for `seconds` after a short warm-up, and prints calls/s and latency.
-// The host takes a report only from its reporter's own token, so each caller gets a grid worker token minted with
-// the host's signing key from the data folder (default services/Governance.Standalone/data, where `dotnet run`
-// keeps it; `dotnet run` from the repository root is assumed).
-var address = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5080");
-var concurrency = args.Length > 1 ? int.Parse(args[1]) : 64;
-var seconds = args.Length > 2 ? double.Parse(args[2]) : 20;
-var dataDirectory = args.Length > 3 ? args[3] : Path.Combine("services", "Governance.Standalone", "data");
-const double WarmupSeconds = 3;
-const string County = "330290";
-
-using var key = DevelopmentSigningKey.Load(DevelopmentSigningKey.DefaultPath(dataDirectory));
-var issuer = new DevelopmentTokenIssuer(key);
-string Worker(int w) => $"load-worker-{w}";
-var tokens = Enumerable.Range(0, concurrency)
-    .Select(w => new CallOptions(Headers: new Dictionary<string, string> { ["authorization"] = "Bearer " + issuer.Issue(Worker(w), ActorRole.GridWorker, [County]) }))
-    .ToArray();
-
-using var http = GrpcClient.CreateHttpClient(address);
-var client = new GrpcClient(http)
+// Usage, from the repository root:
+//   dotnet run -c Release --project tests/Governance.LoadTest -- [address] [concurrency] [seconds] [data folder]
+//     closed-loop ReportIncident throughput against a host already running at the address (ClosedLoopLoad);
+//   dotnet run -c Release --project tests/Governance.LoadTest -- freshness [rate=1000] [seconds=30] [warm-up seconds=10] [--Section:Key=value ...]
+//     report -> rates-visible latency under a steady open-loop report rate, the host in this process (FreshnessBenchmark);
+//   dotnet run -c Release --project tests/Governance.LoadTest -- replay [incidents=30000] [data folder] [runs=3]
+//     analytics replay throughput from a real incident log, made first unless the folder holds one (ReplayBenchmark).
+return args switch
 {
-    DefaultHeaders = new Dictionary<string, string>
-    {
-        ["authorization"] = "Bearer " + issuer.Issue("load-reader", ActorRole.CountyCenter, [County]),
-        ["x-client"] = "governance-loadtest",
-    },
+    ["freshness", .. var rest] => await FreshnessBenchmark.RunAsync(rest),
+    ["replay", .. var rest] => await ReplayBenchmark.RunAsync(rest),
+    ["help" or "-h" or "--help", ..] => Help(),
+    _ => await ClosedLoopLoad.RunAsync(args),
 };
-var registryService = GovernanceServices.RegistryService;
-var report = GovernanceServices.IncidentService.Method("ReportIncident");
 
-var grids = new List<Grid>();
-var pageToken = "";
-do
+static int Help()
 {
-    var page = await client.UnaryAsync<ListGridsRequest, ListGridsResponse>(
-        registryService.Method("ListGrids"), new ListGridsRequest { PageSize = 1000, PageToken = pageToken });
-    grids.AddRange(page.Grids);
-    pageToken = page.NextPageToken;
-} while (pageToken.Length > 0);
-var categories = (await client.UnaryAsync<ListCategoriesRequest, ListCategoriesResponse>(
-    registryService.Method("ListCategories"), new ListCategoriesRequest())).Categories;
-Console.WriteLine($"{grids.Count} grids, {categories.Count} categories; {concurrency} concurrent callers, {seconds} s after {WarmupSeconds} s warm-up");
-
-var runId = Guid.NewGuid().ToString("N")[..8];
-var measureFrom = Stopwatch.GetTimestamp() + (long)(WarmupSeconds * Stopwatch.Frequency);
-var stopAt = measureFrom + (long)(seconds * Stopwatch.Frequency);
-var latencies = new List<double>[concurrency];
-var errors = new int[concurrency];
-var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
-{
-    var mine = latencies[w] = new List<double>(1 << 16);
-    var random = new Random(w);
-    for (var i = 0; ; i++)
-    {
-        var started = Stopwatch.GetTimestamp();
-        if (started >= stopAt)
-        {
-            return;
-        }
-        var grid = grids[random.Next(grids.Count)];
-        var request = new ReportIncidentRequest
-        {
-            ClientReportId = $"{runId}-{w}-{i}",
-            ReporterId = Worker(w),
-            CategoryCode = categories[random.Next(categories.Count)].Code,
-            Description = "负载测试: 道路旁暴露垃圾一处",
-            Channel = Channel.App,
-            Location = new Location { Point = grid.InteriorPoint, CoordinateSystem = CoordinateSystem.Wgs84, AccuracyMeters = 8 },
-        };
-        try
-        {
-            await client.UnaryAsync<ReportIncidentRequest, ReportIncidentResponse>(report, request, tokens[w]);
-            if (started >= measureFrom)
-            {
-                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-        }
-        catch (RpcException e)
-        {
-            if (errors[w]++ < 3)
-            {
-                Console.Error.WriteLine($"worker {w}: {e.StatusCode} {e.Detail}");
-            }
-        }
-    }
-})).ToArray();
-await Task.WhenAll(workers);
-
-var all = latencies.SelectMany(l => l).Order().ToArray();
-double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
-Console.WriteLine($"calls: {all.Length} in {seconds} s = {all.Length / seconds:F0} calls/s; errors: {errors.Sum()}");
-Console.WriteLine($"latency ms: p50 {Percentile(0.50):F2}  p90 {Percentile(0.90):F2}  p99 {Percentile(0.99):F2}  max {(all.Length > 0 ? all[^1] : double.NaN):F2}");
-return errors.Sum() == 0 ? 0 : 1;
+    Console.WriteLine($"usage: {ClosedLoopLoad.Usage}\n       {FreshnessBenchmark.Usage}\n       {ReplayBenchmark.Usage}");
+    return 0;
+}
