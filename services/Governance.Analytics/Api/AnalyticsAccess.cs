@@ -71,7 +71,7 @@ public static class AnalyticsAccess
                 }
                 break;
             default:
-                throw deny($"the role {TokenClaims.RoleName(caller.Role)} reads no rates; they are for command centres, departments and leaders.");
+                throw deny($"the role {RoleText(caller.Role)} reads no rates; they are for command centres, departments and leaders.");
         }
         return new RateSlice(region, department, category, filter.Platform == Platform.Unspecified ? null : filter.Platform, from, to);
     }
@@ -91,4 +91,8 @@ public static class AnalyticsAccess
     private static string? Code(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static RpcException Invalid(string message) => new(StatusCode.InvalidArgument, message);
+
+    /// <summary>The role as a token spells it (grid_worker); a role no token carries (citizen, system) by its name.</summary>
+    private static string RoleText(ActorRole role) =>
+        TokenClaims.Roles.FirstOrDefault(r => r.Value == role).Key ?? role.ToString();
 }

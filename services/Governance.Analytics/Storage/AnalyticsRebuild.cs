@@ -56,11 +56,34 @@ public static class AnalyticsRebuild
             await using (projection.ConfigureAwait(false))
             {
                 await projection.StartAsync(cancellationToken).ConfigureAwait(false);
-                await foreach (var batch in batches.WithCancellation(cancellationToken).ConfigureAwait(false))
+                // One batch commits while the next is read: the log is read on one core and written on the other.
+                // Order between batches does not matter (the highest incident version wins); the end waits for both.
+                Task<ApplyResult>? committing = null;
+                try
                 {
-                    var result = await projection.ApplyBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-                    events += batch.Count;
-                    invalid += result.Invalid;
+                    await foreach (var batch in batches.WithCancellation(cancellationToken).ConfigureAwait(false))
+                    {
+                        var previous = committing;
+                        committing = projection.ApplyBatchAsync(batch, cancellationToken);
+                        events += batch.Count;
+                        if (previous is not null)
+                        {
+                            invalid += (await previous.ConfigureAwait(false)).Invalid;
+                        }
+                    }
+                    if (committing is { } last)
+                    {
+                        committing = null;
+                        invalid += (await last.ConfigureAwait(false)).Invalid;
+                    }
+                }
+                finally
+                {
+                    // A failed read or commit leaves a commit in flight: it is let finish (or fail) before the projection stops.
+                    if (committing is not null)
+                    {
+                        await committing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                    }
                 }
                 built = projection.Current;
                 await projection.StopAsync(cancellationToken).ConfigureAwait(false);
