@@ -63,7 +63,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
 
     // ---- appending and expected versions ----
 
-    [Fact]
+    [ConformanceFact]
     public async Task Appending_to_a_new_stream_with_NoStream_starts_it_at_version_1()
     {
         var e = NewEvent();
@@ -82,7 +82,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(1, await Store.GetStreamVersionAsync("incident-1"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Appending_with_Any_creates_a_stream_and_extends_it()
     {
         var first = await Store.AppendAsync("grid-7", ExpectedVersion.Any, [NewEvent()]);
@@ -93,7 +93,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal([1L, 2L, 3L], (await Store.ReadStreamAsync("grid-7")).Select(e => e.Version));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Appending_with_the_current_version_extends_the_stream()
     {
         var first = await Store.AppendAsync("grid-7", ExpectedVersion.NoStream, NewEvents(2));
@@ -103,7 +103,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(3, await Store.GetStreamVersionAsync("grid-7"));
     }
 
-    [Theory]
+    [ConformanceTheory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(4)]
@@ -123,7 +123,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(3, (await Store.ReadAllAsync(0, 100)).Count);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task NoStream_is_rejected_when_the_stream_exists()
     {
         await Store.AppendAsync("department-fire", ExpectedVersion.NoStream, [NewEvent()]);
@@ -136,7 +136,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Single(await Store.ReadStreamAsync("department-fire"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task A_version_expected_of_a_missing_stream_is_rejected_with_actual_version_0()
     {
         var ex = await Assert.ThrowsAsync<WrongExpectedVersionException>(
@@ -146,7 +146,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Store.ReadStreamAsync("incident-missing"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task A_multi_event_append_is_written_whole_contiguously_in_its_stream_and_in_order()
     {
         await Store.AppendAsync("grid-1", ExpectedVersion.NoStream, [NewEvent()]);
@@ -163,7 +163,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.True(read.Zip(read.Skip(1)).All(p => p.First.Position < p.Second.Position));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task A_failing_multi_event_append_writes_none_of_its_events()
     {
         var existing = NewEvent();
@@ -184,7 +184,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(2, retry.NextExpectedVersion);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Appending_an_event_id_that_is_already_stored_is_a_duplicate_not_a_version_conflict()
     {
         var e = NewEvent();
@@ -196,7 +196,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(1, await Store.GetStreamVersionAsync("incident-1"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task An_event_id_repeated_within_one_append_is_a_duplicate()
     {
         var e = NewEvent();
@@ -206,7 +206,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(0, await Store.GetHeadPositionAsync());
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task An_append_without_events_is_rejected()
     {
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.AppendAsync("incident-1", ExpectedVersion.Any, []));
@@ -214,7 +214,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(0, await Store.GetHeadPositionAsync());
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task An_append_cancelled_before_it_is_made_writes_nothing()
     {
         using var cts = new CancellationTokenSource();
@@ -228,7 +228,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
 
     // ---- reading streams ----
 
-    [Fact]
+    [ConformanceFact]
     public async Task A_stream_reads_from_a_version_up_to_maxCount()
     {
         await Store.AppendAsync("grid-3", ExpectedVersion.NoStream, NewEvents(10));
@@ -240,7 +240,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Store.ReadStreamAsync("grid-3", fromVersion: 1, maxCount: 0));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task An_unknown_stream_reads_empty_at_version_0()
     {
         await Store.AppendAsync("grid-3", ExpectedVersion.NoStream, NewEvents(2));
@@ -249,7 +249,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(0, await Store.GetStreamVersionAsync("grid-4"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Streams_do_not_see_each_others_events()
     {
         await Store.AppendAsync("grid-1", ExpectedVersion.NoStream, NewEvents(2));
@@ -263,7 +263,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
 
     // ---- the global log ----
 
-    [Fact]
+    [ConformanceFact]
     public async Task The_global_log_holds_every_event_in_append_order_with_strictly_increasing_positions()
     {
         var appended = new List<(string Stream, Guid Id)>();
@@ -283,7 +283,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(log[^1].Position, await Store.GetHeadPositionAsync());
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task The_global_log_pages_by_position_and_maxCount()
     {
         for (var i = 0; i < 10; i++)
@@ -316,7 +316,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(all.Select(e => e.Position), paged.Select(e => e.Position));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Positions_returned_by_appends_increase_across_streams()
     {
         var results = new List<AppendResult>();
@@ -329,7 +329,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.True(results.Zip(results.Skip(1)).All(p => p.First.LastPosition < p.Second.FirstPosition));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task A_category_read_returns_only_that_categorys_streams_in_position_order()
     {
         await Store.AppendAsync("grid-1", ExpectedVersion.Any, [NewEvent()]);
@@ -351,7 +351,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(grid.Skip(2).Take(2).Select(e => e.Position), page.Select(e => e.Position));
     }
 
-    [Fact]
+    [ConformanceFact]
     public void The_category_is_the_stream_id_before_its_first_dash()
     {
         Assert.Equal("grid", StreamName.Category("grid-330282001001001"));
@@ -360,7 +360,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal("department-fire", StreamName.For("department", "fire"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task The_head_position_is_0_when_empty_and_then_the_last_events_position()
     {
         Assert.Equal(0, await Store.GetHeadPositionAsync());
@@ -374,7 +374,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
 
     // ---- concurrency ----
 
-    [Fact]
+    [ConformanceFact]
     public async Task Concurrent_appenders_on_one_stream_that_retry_on_conflict_leave_exactly_one_event_each()
     {
         const int appenders = 64;
@@ -407,7 +407,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(appenders, (await Store.ReadAllAsync(0, int.MaxValue)).Count);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Concurrent_appenders_on_distinct_streams_all_land_with_unique_increasing_positions()
     {
         const int appenders = 48;
@@ -433,7 +433,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Two_instances_on_the_same_storage_appending_to_one_stream_never_duplicate_a_version()
     {
         var other = await SecondInstanceAsync();
@@ -466,7 +466,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(appenders, mine.Select(e => e.EventId).Distinct().Count());
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task A_write_by_another_instance_is_seen_by_the_next_append_here()
     {
         var other = await SecondInstanceAsync();
@@ -483,7 +483,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
 
     // ---- waiting for new events ----
 
-    [Fact]
+    [ConformanceFact]
     public async Task Waiting_for_events_after_an_older_position_completes_at_once()
     {
         await Store.AppendAsync("grid-1", ExpectedVersion.Any, NewEvents(2));
@@ -492,7 +492,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         await Store.WaitForEventsAfterAsync(0, CancellationToken.None).WaitAsync(Patience);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Waiting_for_events_completes_when_an_event_is_appended()
     {
         await Store.AppendAsync("grid-1", ExpectedVersion.Any, [NewEvent()]);
@@ -508,7 +508,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.True(await Store.GetHeadPositionAsync() > head);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Waiting_for_events_sees_an_append_by_another_instance()
     {
         var other = await SecondInstanceAsync();
@@ -521,7 +521,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         await waiting.WaitAsync(Patience);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Waiting_for_events_honours_cancellation()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
@@ -533,7 +533,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
 
     // ---- payloads ----
 
-    [Fact]
+    [ConformanceFact]
     public async Task Data_and_metadata_bytes_round_trip_exactly()
     {
         var big = new byte[1024 * 1024];
@@ -565,7 +565,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.True(big.AsSpan().SequenceEqual(fromLog.Data.Span));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Event_ids_and_type_names_round_trip()
     {
         var events = new[]
@@ -581,7 +581,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(events.Select(e => (e.EventId, e.Type)), read.Select(e => (e.EventId, e.Type)));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Recorded_times_are_utc_and_taken_at_append()
     {
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -595,7 +595,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
 
     // ---- lifecycle ----
 
-    [Fact]
+    [ConformanceFact]
     public async Task Initialising_again_keeps_the_data()
     {
         await Store.AppendAsync("grid-1", ExpectedVersion.Any, NewEvents(2));
@@ -605,7 +605,7 @@ public abstract class EventStoreConformanceTests : IAsyncLifetime
         Assert.Equal(2, await Store.GetStreamVersionAsync("grid-1"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Appends_queued_when_the_store_is_disposed_are_completed_and_later_appends_are_refused()
     {
         var appends = Enumerable.Range(0, 100)
