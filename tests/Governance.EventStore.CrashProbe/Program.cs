@@ -8,17 +8,20 @@ using Governance.EventStore;
 //   re-reading the version and retrying on every conflict; prints "ack <version> <event-id>" per append.
 // bench <db> <appenders> <seconds> [normal] [nocache] [v7] [size=<bytes>]: durable append throughput;
 //   v7 uses time-ordered event ids (Guid.CreateVersion7) instead of random ones.
+// bench-postgres <connection string> <appenders> <seconds>: the same load on PostgresEventStore (an empty database).
 return args switch
 {
     ["crash", var db, var workers] => await CrashAsync(db, int.Parse(workers, CultureInfo.InvariantCulture)),
     ["contend", var db, var stream, var count] => await ContendAsync(db, stream, int.Parse(count, CultureInfo.InvariantCulture)),
     ["bench", var db, var appenders, var seconds, .. var flags] => await BenchAsync(db, int.Parse(appenders, CultureInfo.InvariantCulture), double.Parse(seconds, CultureInfo.InvariantCulture), flags),
+    ["bench-postgres", var connection, var appenders, var seconds] => await BenchPostgresAsync(connection, int.Parse(appenders, CultureInfo.InvariantCulture), double.Parse(seconds, CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: crash <db> <workers> | contend <db> <stream> <count> | bench <db> <appenders> <seconds> [normal] [nocache] [v7] [size=<bytes>]");
+    Console.Error.WriteLine("usage: crash <db> <workers> | contend <db> <stream> <count> | bench <db> <appenders> <seconds> [normal] [nocache] [v7] [size=<bytes>]"
+        + " | bench-postgres <connection string> <appenders> <seconds>");
     return 2;
 }
 
@@ -84,6 +87,27 @@ static async Task<int> BenchAsync(string db, int appenders, double seconds, stri
     await store.InitializeAsync();
 
     var timeOrderedIds = flags.Contains("v7");
+    var (total, elapsed, p50, p99) = await RunAppendersAsync(store, appenders, seconds, size, timeOrderedIds);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"appenders={appenders} durable={options.Durable} cache={options.CacheStreamVersions} v7={timeOrderedIds} size={size} appends={total} seconds={elapsed:F1} " +
+        $"appends/s={total / elapsed:F0} transactions={store.TransactionsCommitted} appends/transaction={(double)store.AppendsCommitted / Math.Max(1, store.TransactionsCommitted):F1} " +
+        $"p50={p50:F2}ms p99={p99:F2}ms"));
+    return 0;
+}
+
+static async Task<int> BenchPostgresAsync(string connection, int appenders, double seconds)
+{
+    await using var store = new PostgresEventStore(new PostgresEventStoreOptions { ConnectionString = connection });
+    await store.InitializeAsync();
+    var (total, elapsed, p50, p99) = await RunAppendersAsync(store, appenders, seconds, 300, timeOrderedIds: false);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"postgres appenders={appenders} size=300 appends={total} seconds={elapsed:F1} appends/s={total / elapsed:F0} p50={p50:F2}ms p99={p99:F2}ms"));
+    return 0;
+}
+
+// Each appender owns a few streams and rotates through them, like commands to different entities.
+static async Task<(int Total, double Seconds, double P50, double P99)> RunAppendersAsync(IEventStore store, int appenders, double seconds, int size, bool timeOrderedIds)
+{
     var payload = new byte[size];
     Random.Shared.NextBytes(payload);
     var latencies = new List<double>[appenders];
@@ -92,7 +116,6 @@ static async Task<int> BenchAsync(string db, int appenders, double seconds, stri
     await Task.WhenAll(Enumerable.Range(0, appenders).Select(a => Task.Run(async () =>
     {
         var mine = latencies[a] = [];
-        // Each appender owns a few streams and rotates through them, like commands to different entities.
         var versions = new long[8];
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
@@ -106,10 +129,5 @@ static async Task<int> BenchAsync(string db, int appenders, double seconds, stri
     clock.Stop();
 
     var all = latencies.SelectMany(l => l).Order().ToArray();
-    var total = all.Length;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"appenders={appenders} durable={options.Durable} cache={options.CacheStreamVersions} v7={timeOrderedIds} size={size} appends={total} seconds={clock.Elapsed.TotalSeconds:F1} " +
-        $"appends/s={total / clock.Elapsed.TotalSeconds:F0} transactions={store.TransactionsCommitted} appends/transaction={(double)store.AppendsCommitted / Math.Max(1, store.TransactionsCommitted):F1} " +
-        $"p50={all[total / 2]:F2}ms p99={all[(int)(total * 0.99)]:F2}ms"));
-    return 0;
+    return (all.Length, clock.Elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)]);
 }
