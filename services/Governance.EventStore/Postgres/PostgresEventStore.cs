@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,22 +15,24 @@ public sealed class PostgresEventStoreOptions
 }
 
 /// <summary>
-/// The event store on PostgreSQL. UNFINISHED (issue 5): one transaction per append, no group commit yet, no
-/// LISTEN/NOTIFY wake-up (waiters poll), and not wired into the services' configuration.
+/// The event store on PostgreSQL. Group commit: one writer per instance takes every append waiting at that moment
+/// (up to 512) into one transaction, one COPY and one sync. UNFINISHED (issue 5): no LISTEN/NOTIFY wake-up (waiters
+/// of other replicas poll), and not wired into the services' configuration.
 /// </summary>
 /// <remarks>
 /// The global position has no gaps a reader can see. Every append first locks the one row of <c>log_head</c>
 /// (<c>FOR UPDATE</c>), takes the positions after it, inserts, moves the head and commits. PostgreSQL makes a commit
 /// visible before it releases the transaction's locks, so the next append can take its positions only once every
 /// lower position is visible: a reader paging by position never meets an event committed later below one it has
-/// already read.
+/// already read. Under that lock the writer also reads the versions of the batch's streams and which of its event
+/// ids are stored, so each append is judged (wrong version, duplicate id) before anything is written, and a refused
+/// append never costs the others of its batch their transaction.
 /// </remarks>
 public sealed class PostgresEventStore : IEventStore
 {
     // Any constant: the migration lock that makes two replicas starting at once create the schema once.
     private const long MigrationLockKey = 0x476F76_4C6F67; // "GovLog"
     private const int SchemaVersion = 1;
-    private const string UniqueViolation = "23505";
 
     private const string Migration = """
         CREATE TABLE IF NOT EXISTS schema_version (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL);
@@ -56,10 +59,12 @@ public sealed class PostgresEventStore : IEventStore
     private readonly PostgresEventStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly NpgsqlDataSource _dataSource;
+    private const int MaxAppendsPerTransaction = 512;
+
     private readonly Lock _gate = new();
+    private readonly Channel<PostgresAppend> _queue = Channel.CreateUnbounded<PostgresAppend>(new UnboundedChannelOptions { SingleReader = true });
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource? _drained;
-    private int _inFlight;
+    private Task? _writer;
     private bool _disposed;
     private bool _initialized;
 
@@ -88,7 +93,15 @@ public sealed class PostgresEventStore : IEventStore
         }
         await ExecuteAsync(connection, $"INSERT INTO schema_version (id, version) VALUES (1, {SchemaVersion}) ON CONFLICT (id) DO UPDATE SET version = excluded.version;", ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
-        _initialized = true;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_initialized)
+            {
+                _initialized = true;
+                _writer = Task.Run(WriteAsync, CancellationToken.None);
+            }
+        }
     }
 
     public async Task<AppendResult> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<EventData> events, CancellationToken ct = default)
@@ -115,80 +128,141 @@ public sealed class PostgresEventStore : IEventStore
             }
         }
         ct.ThrowIfCancellationRequested();
-        Enter();
-        try
+        var pending = new PostgresAppend(streamId, StreamName.Category(streamId), expectedVersion, events);
+        lock (_gate)
         {
-            // From here the append is made or refused whole: cancelling half-way would leave the caller guessing.
-            var result = await AppendOnceAsync(streamId, StreamName.Category(streamId), expectedVersion, events).ConfigureAwait(false);
-            Signal();
-            return result;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfNotReady();
+            // Once queued it is made or refused whole: cancelling then would leave the caller guessing.
+            _queue.Writer.TryWrite(pending);
         }
-        finally
+        return await pending.Completion.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>The writer: every append queued at that moment goes into one transaction, until the store is disposed.</summary>
+    private async Task WriteAsync()
+    {
+        var batch = new List<PostgresAppend>(MaxAppendsPerTransaction);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            Leave();
+            batch.Clear();
+            while (batch.Count < MaxAppendsPerTransaction && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+            try
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+                Signal();
+            }
+            catch (Exception e)
+            {
+                // Nothing of the batch is stored (the transaction rolled back): each caller learns it and may retry.
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(new InvalidOperationException($"The append to '{pending.StreamId}' was not stored: {e.Message}", e));
+                }
+            }
         }
     }
 
-    private async Task<AppendResult> AppendOnceAsync(string streamId, string category, long expectedVersion, IReadOnlyList<EventData> events)
+    private async Task CommitAsync(List<PostgresAppend> batch)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         long head;
         await using (var lockHead = new NpgsqlCommand("SELECT position FROM log_head WHERE id = 1 FOR UPDATE;", connection, transaction))
         {
             head = (long)(await lockHead.ExecuteScalarAsync().ConfigureAwait(false))!;
         }
-        long version;
-        await using (var current = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1;", connection, transaction))
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var current = new NpgsqlCommand("SELECT stream_id, max(version) FROM events WHERE stream_id = ANY($1) GROUP BY stream_id;", connection, transaction))
         {
-            current.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
-            version = (long)(await current.ExecuteScalarAsync().ConfigureAwait(false))!;
+            current.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.StreamId).Distinct(StringComparer.Ordinal)] });
+            await using var reader = await current.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                versions[reader.GetString(0)] = reader.GetInt64(1);
+            }
         }
-        if (expectedVersion != ExpectedVersion.Any && expectedVersion != version)
+        var ids = new HashSet<Guid>();
+        await using (var stored = new NpgsqlCommand("SELECT event_id FROM events WHERE event_id = ANY($1);", connection, transaction))
         {
-            throw new WrongExpectedVersionException(streamId, expectedVersion, version);
+            stored.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. batch.SelectMany(p => p.Events.Select(e => e.EventId))] });
+            await using var reader = await stored.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                ids.Add(reader.GetGuid(0));
+            }
         }
-        var recordedAt = Microseconds(_time.GetUtcNow());
-        var batch = new NpgsqlBatch(connection, transaction);
-        await using (batch.ConfigureAwait(false))
+
+        // Judged in queue order, as if one after the other; the positions follow the same order.
+        var accepted = new List<(PostgresAppend Append, AppendResult Result)>(batch.Count);
+        var refused = new List<(PostgresAppend Append, Exception Reason)>();
+        var position = head;
+        foreach (var pending in batch)
         {
-            for (var i = 0; i < events.Count; i++)
+            var version = versions.GetValueOrDefault(pending.StreamId);
+            if (pending.ExpectedVersion != ExpectedVersion.Any && pending.ExpectedVersion != version)
             {
-                var e = events[i];
-                var insert = new NpgsqlBatchCommand($"INSERT INTO events ({Columns}, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);");
-                insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head + 1 + i });
-                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
-                insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version + 1 + i });
-                insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.EventId });
-                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Type });
-                insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = e.Data.ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea });
-                insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = e.Metadata.ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea });
-                insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = recordedAt });
-                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = category });
-                batch.BatchCommands.Add(insert);
+                refused.Add((pending, new WrongExpectedVersionException(pending.StreamId, pending.ExpectedVersion, version)));
+                continue;
             }
-            var move = new NpgsqlBatchCommand("UPDATE log_head SET position = $1 WHERE id = 1;");
-            move.Parameters.Add(new NpgsqlParameter<long> { TypedValue = head + events.Count });
-            batch.BatchCommands.Add(move);
-            try
+            if (pending.Events.FirstOrDefault(e => ids.Contains(e.EventId)) is { } duplicate)
             {
-                await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+                refused.Add((pending, new DuplicateEventIdException(pending.StreamId, duplicate.EventId)));
+                continue;
             }
-            catch (PostgresException e) when (e.SqlState == UniqueViolation && e.ConstraintName == "events_event_id")
+            foreach (var e in pending.Events)
             {
-                throw new DuplicateEventIdException(streamId, await StoredDuplicateAsync(events).ConfigureAwait(false));
+                ids.Add(e.EventId);
             }
+            var count = pending.Events.Count;
+            versions[pending.StreamId] = version + count;
+            accepted.Add((pending, new AppendResult(version + count, position + 1, position + count)));
+            position += count;
+        }
+
+        if (accepted.Count > 0)
+        {
+            var recordedAt = Microseconds(_time.GetUtcNow());
+            var copy = await connection.BeginBinaryImportAsync(
+                "COPY events (position, stream_id, version, event_id, type, data, metadata, recorded_at, category) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
+            await using (copy.ConfigureAwait(false))
+            {
+                foreach (var (pending, result) in accepted)
+                {
+                    var firstVersion = result.NextExpectedVersion - pending.Events.Count + 1;
+                    for (var i = 0; i < pending.Events.Count; i++)
+                    {
+                        var e = pending.Events[i];
+                        await copy.StartRowAsync().ConfigureAwait(false);
+                        await copy.WriteAsync(result.FirstPosition + i, NpgsqlDbType.Bigint).ConfigureAwait(false);
+                        await copy.WriteAsync(pending.StreamId, NpgsqlDbType.Text).ConfigureAwait(false);
+                        await copy.WriteAsync(firstVersion + i, NpgsqlDbType.Bigint).ConfigureAwait(false);
+                        await copy.WriteAsync(e.EventId, NpgsqlDbType.Uuid).ConfigureAwait(false);
+                        await copy.WriteAsync(e.Type, NpgsqlDbType.Text).ConfigureAwait(false);
+                        await copy.WriteAsync(e.Data.ToArray(), NpgsqlDbType.Bytea).ConfigureAwait(false);
+                        await copy.WriteAsync(e.Metadata.ToArray(), NpgsqlDbType.Bytea).ConfigureAwait(false);
+                        await copy.WriteAsync(recordedAt, NpgsqlDbType.TimestampTz).ConfigureAwait(false);
+                        await copy.WriteAsync(pending.Category, NpgsqlDbType.Text).ConfigureAwait(false);
+                    }
+                }
+                await copy.CompleteAsync().ConfigureAwait(false);
+            }
+            await using var move = new NpgsqlCommand("UPDATE log_head SET position = $1 WHERE id = 1;", connection, transaction);
+            move.Parameters.Add(new NpgsqlParameter<long> { TypedValue = position });
+            await move.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
         await transaction.CommitAsync().ConfigureAwait(false);
-        return new AppendResult(version + events.Count, head + 1, head + events.Count);
-    }
-
-    /// <summary>Which of the events is already stored (asked after the failed transaction, on a new connection).</summary>
-    private async Task<Guid> StoredDuplicateAsync(IReadOnlyList<EventData> events)
-    {
-        await using var command = _dataSource.CreateCommand("SELECT event_id FROM events WHERE event_id = ANY($1) LIMIT 1;");
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. events.Select(e => e.EventId)] });
-        return await command.ExecuteScalarAsync().ConfigureAwait(false) is Guid id ? id : events[0].EventId;
+        foreach (var (pending, reason) in refused)
+        {
+            pending.Completion.TrySetException(reason);
+        }
+        foreach (var (pending, result) in accepted)
+        {
+            pending.Completion.TrySetResult(result);
+        }
     }
 
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long fromVersion = 1, int maxCount = int.MaxValue, CancellationToken ct = default)
@@ -256,7 +330,7 @@ public sealed class PostgresEventStore : IEventStore
 
     public async ValueTask DisposeAsync()
     {
-        Task drained;
+        Task? writer;
         lock (_gate)
         {
             if (_disposed)
@@ -264,15 +338,14 @@ public sealed class PostgresEventStore : IEventStore
                 return;
             }
             _disposed = true;
-            _drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (_inFlight == 0)
-            {
-                _drained.TrySetResult();
-            }
-            drained = _drained.Task;
+            // Appends already queued are written, so their callers learn the real outcome; later ones are refused.
+            _queue.Writer.TryComplete();
+            writer = _writer;
         }
-        // Appends already taken up are let finish, so their callers learn the real outcome.
-        await drained.ConfigureAwait(false);
+        if (writer is not null)
+        {
+            await writer.ConfigureAwait(false);
+        }
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -296,27 +369,6 @@ public sealed class PostgresEventStore : IEventStore
                 reader.GetFieldValue<DateTimeOffset>(7)));
         }
         return events;
-    }
-
-    private void Enter()
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ThrowIfNotReady();
-            _inFlight++;
-        }
-    }
-
-    private void Leave()
-    {
-        lock (_gate)
-        {
-            if (--_inFlight == 0 && _drained is { } drained)
-            {
-                drained.TrySetResult();
-            }
-        }
     }
 
     private void Signal()
@@ -346,4 +398,18 @@ public sealed class PostgresEventStore : IEventStore
 
     /// <summary>PostgreSQL keeps microseconds; the recorded time is cut there, so what is read equals what was written.</summary>
     private static DateTimeOffset Microseconds(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % 10), TimeSpan.Zero);
+}
+
+/// <summary>One append waiting for the writer.</summary>
+internal sealed class PostgresAppend(string streamId, string category, long expectedVersion, IReadOnlyList<EventData> events)
+{
+    public string StreamId { get; } = streamId;
+
+    public string Category { get; } = category;
+
+    public long ExpectedVersion { get; } = expectedVersion;
+
+    public IReadOnlyList<EventData> Events { get; } = events;
+
+    public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
