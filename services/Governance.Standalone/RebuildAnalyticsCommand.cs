@@ -1,6 +1,5 @@
 using Governance.Analytics.Hosting;
 using Governance.Analytics.Storage;
-using Governance.Contracts.V1;
 using Governance.EventStore;
 using Governance.Incidents.Hosting;
 using Governance.Incidents.Publishing;
@@ -72,7 +71,9 @@ public static class RebuildAnalyticsCommand
         RebuildResult result;
         try
         {
-            result = await AnalyticsRebuild.RebuildAsync(analyticsDirectory, ReadLog(store, cancellationToken), cancellationToken);
+            // The relay's reader, so the rebuild sees exactly the events the relay publishes.
+            result = await AnalyticsRebuild.RebuildAsync(analyticsDirectory,
+                new IncidentLifeReader(store).ReadEventBatchesAsync(0, PageSize, cancellationToken), cancellationToken);
         }
         catch (Exception e) when (e is InvalidOperationException or IncidentLifeReadException or IOException)
         {
@@ -124,19 +125,5 @@ public static class RebuildAnalyticsCommand
             }
         }
         return null;
-    }
-
-    private static async IAsyncEnumerable<IReadOnlyList<IncidentLifeEvent>> ReadLog(IEventStore store,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // The relay's reader, so the rebuild sees exactly the events the relay publishes.
-        var reader = new IncidentLifeReader(store);
-        await foreach (var page in reader.ReadAllAsync(0, PageSize, cancellationToken))
-        {
-            if (page.Events.Count > 0)
-            {
-                yield return [.. page.Events.Select(r => r.Event)];
-            }
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Governance.Analytics.Storage;
 using Governance.Contracts.V1;
 using Governance.Domain;
@@ -264,13 +263,8 @@ internal static class ReplayBenchmark
         }
     }
 
-    private static async IAsyncEnumerable<IReadOnlyList<IncidentLifeEvent>> FromLog(IEventStore store, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await foreach (var page in new IncidentLifeReader(store).ReadAllAsync(0, PageSize, cancellationToken))
-        {
-            yield return page.Events.Select(e => e.Event).ToList();
-        }
-    }
+    private static IAsyncEnumerable<IReadOnlyList<IncidentLifeEvent>> FromLog(IEventStore store) =>
+        new IncidentLifeReader(store).ReadEventBatchesAsync(0, PageSize, CancellationToken.None);
 
     private static async IAsyncEnumerable<IReadOnlyList<IncidentLifeEvent>> InMemory(List<IReadOnlyList<IncidentLifeEvent>> batches)
     {

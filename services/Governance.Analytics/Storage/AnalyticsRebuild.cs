@@ -123,13 +123,7 @@ public static class AnalyticsRebuild
     /// </summary>
     private static void Seal(string path)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
-        }.ToString());
-        connection.Open();
+        using var connection = SqliteFiles.Open(path, SqliteOpenMode.ReadWrite);
         SqliteStatements.Execute(connection, "PRAGMA synchronous = FULL;");
         SqliteStatements.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
         SqliteStatements.Execute(connection, "PRAGMA journal_mode = DELETE;");

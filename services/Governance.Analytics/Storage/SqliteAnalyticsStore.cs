@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Governance.EventStore;
 using Microsoft.Data.Sqlite;
 using static Governance.EventStore.SqliteStatements;
 
@@ -96,7 +97,7 @@ public sealed class SqliteAnalyticsStore(SqliteAnalyticsStoreOptions options) : 
             _lock = _options.LockPath is { } lockPath ? AcquireLock(lockPath, "open the analytics store") : null;
             try
             {
-                _connection = OpenConnection(DatabasePath, SqliteOpenMode.ReadWriteCreate);
+                _connection = SqliteFiles.Open(DatabasePath, SqliteOpenMode.ReadWriteCreate);
                 Prepare(_connection, _options.Durable);
                 _upsert = Command(_connection, Upsert, "$id", "$version", "$position", "$facts");
                 _movePosition = Command(_connection, "UPDATE meta SET position = max(position, $position) WHERE id = 1;", "$position");
@@ -159,7 +160,7 @@ public sealed class SqliteAnalyticsStore(SqliteAnalyticsStoreOptions options) : 
         {
             throw new FileNotFoundException($"There is no analytics store at {databasePath}.", databasePath);
         }
-        using var connection = OpenConnection(databasePath, SqliteOpenMode.ReadOnly);
+        using var connection = SqliteFiles.Open(databasePath, SqliteOpenMode.ReadOnly);
         CheckSchema(connection, databasePath);
         return Read(connection);
     }
@@ -209,37 +210,10 @@ public sealed class SqliteAnalyticsStore(SqliteAnalyticsStoreOptions options) : 
         _lock = null;
     }
 
-    private static SqliteConnection OpenConnection(string path, SqliteOpenMode mode)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = mode,
-            Cache = SqliteCacheMode.Private,
-            // One long-lived connection; a pool would keep the file open after disposal and stand in the way of the
-            // rebuild's file swap.
-            Pooling = false,
-        }.ToString());
-        try
-        {
-            connection.Open();
-            Execute(connection, "PRAGMA busy_timeout = 30000;");
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
     private void Prepare(SqliteConnection connection, bool durable)
     {
         CheckSchema(connection, DatabasePath);
-        if (Scalar(connection, "PRAGMA journal_mode = WAL;") is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"The analytics store {DatabasePath} could not be switched to WAL mode.");
-        }
+        SqliteFiles.UseWal(connection, $"The analytics store {DatabasePath}");
         // FULL for the live store: the projection answers SUCCESS only after a commit, and the broker never delivers
         // an event it was told SUCCESS for again, so a commit lost to a power cut would be an incident missing from
         // the rates until someone rebuilt the store. Group commit makes the fsync one per batch, not per event.

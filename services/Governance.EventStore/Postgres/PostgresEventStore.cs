@@ -242,8 +242,8 @@ public sealed class PostgresEventStore : IEventStore
                         await copy.WriteAsync(firstVersion + i, NpgsqlDbType.Bigint).ConfigureAwait(false);
                         await copy.WriteAsync(e.EventId, NpgsqlDbType.Uuid).ConfigureAwait(false);
                         await copy.WriteAsync(e.Type, NpgsqlDbType.Text).ConfigureAwait(false);
-                        await copy.WriteAsync(e.Data.ToArray(), NpgsqlDbType.Bytea).ConfigureAwait(false);
-                        await copy.WriteAsync(e.Metadata.ToArray(), NpgsqlDbType.Bytea).ConfigureAwait(false);
+                        await copy.WriteAsync(e.Data, NpgsqlDbType.Bytea).ConfigureAwait(false);
+                        await copy.WriteAsync(e.Metadata, NpgsqlDbType.Bytea).ConfigureAwait(false);
                         await copy.WriteAsync(recordedAt, NpgsqlDbType.TimestampTz).ConfigureAwait(false);
                         await copy.WriteAsync(pending.Category, NpgsqlDbType.Text).ConfigureAwait(false);
                     }

@@ -66,9 +66,50 @@ public sealed class SqliteSerialConnection(string description) : IAsyncDisposabl
     }
 }
 
-/// <summary>A SQLite database file as files: itself and the companions SQLite keeps beside it.</summary>
+/// <summary>
+/// A small SQLite file a service keeps beside the event store (the deadline index, the relay checkpoint, the analytics
+/// store): opening its one connection, switching it to WAL, and deleting it with the companions SQLite keeps beside it.
+/// </summary>
 public static class SqliteFiles
 {
+    /// <summary>
+    /// An open connection of its own to <paramref name="path"/>, not pooled (a pool would keep the file open after
+    /// disposal and stand in the way of a rebuild or a file swap), waiting up to 30 s for another process's lock.
+    /// </summary>
+    public static SqliteConnection Open(string path, SqliteOpenMode mode = SqliteOpenMode.ReadWriteCreate)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            SqliteStatements.Execute(connection, "PRAGMA busy_timeout = 30000;");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Switches the file to WAL, or says that <paramref name="description"/> could not be.</summary>
+    /// <param name="connection">An open connection to the file.</param>
+    /// <param name="description">The file for the error, e.g. "The relay checkpoint /data/relay.db".</param>
+    public static void UseWal(SqliteConnection connection, string description)
+    {
+        if (SqliteStatements.Scalar(connection, "PRAGMA journal_mode = WAL;") is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"{description} could not be switched to WAL mode.");
+        }
+    }
+
     /// <summary>The files SQLite may keep beside a database file: its WAL, shared-memory index and rollback journal.</summary>
     public static readonly IReadOnlyList<string> Companions = ["-wal", "-shm", "-journal"];
 

@@ -73,18 +73,9 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
     /// <summary>Opens and migrates the file; a reason instead when its content cannot be trusted and it must go.</summary>
     private (SqliteConnection? Connection, string? RebuildReason) OpenFile()
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            // One long-lived connection; a pool would only keep the file open after disposal and block a rebuild.
-            Pooling = false,
-        }.ToString());
+        var connection = SqliteFiles.Open(Path);
         try
         {
-            connection.Open();
-            Execute(connection, "PRAGMA busy_timeout = 30000;");
             var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
             var tables = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema;"), CultureInfo.InvariantCulture);
             if (tables > 0 && version != SchemaVersion)
@@ -97,10 +88,7 @@ public sealed class SqliteDeadlineIndex(string path) : IDeadlineIndex
                 connection.Dispose();
                 return (null, "its integrity check failed");
             }
-            if (Scalar(connection, "PRAGMA journal_mode = WAL;") is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException($"The deadline index {Path} could not be switched to WAL mode.");
-            }
+            SqliteFiles.UseWal(connection, $"The deadline index {Path}");
             // NORMAL, not FULL: rows and checkpoint share each transaction, and WAL keeps a transaction whole or drops
             // it whole, so a power cut can only take the index back to an earlier, consistent checkpoint. Catching up
             // from there rebuilds what was lost from the event store (which is FULL), and an alarm whose deletion was

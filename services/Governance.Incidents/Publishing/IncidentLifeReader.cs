@@ -108,6 +108,22 @@ public sealed class IncidentLifeReader
         }
     }
 
+    /// <summary>
+    /// The events of every page after <paramref name="afterPosition"/> as batches, pages without a published event
+    /// left out: what a consumer's offline rebuild replays (from position 0).
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<C.IncidentLifeEvent>> ReadEventBatchesAsync(long afterPosition, int pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var page in ReadAllAsync(afterPosition, pageSize, cancellationToken).ConfigureAwait(false))
+        {
+            if (page.Events.Count > 0)
+            {
+                yield return [.. page.Events.Select(r => r.Event)];
+            }
+        }
+    }
+
     private async Task<IncidentLifeRecord?> MapAsync(RecordedEvent recorded, CancellationToken cancellationToken)
     {
         var @event = EventSerializer.Deserialize(recorded.Type, recorded.Data.Span) as IIncidentEvent

@@ -51,21 +51,10 @@ public sealed class RelayCheckpoint(string path) : IAsyncDisposable
 
     private SqliteConnection OpenFile()
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = false,
-        }.ToString());
+        var connection = SqliteFiles.Open(Path);
         try
         {
-            connection.Open();
-            Execute(connection, "PRAGMA busy_timeout = 30000;");
-            if (Scalar(connection, "PRAGMA journal_mode = WAL;") is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException($"The relay checkpoint {Path} could not be switched to WAL mode.");
-            }
+            SqliteFiles.UseWal(connection, $"The relay checkpoint {Path}");
             // NORMAL, not FULL: a power cut may take the checkpoint back a few pages, and the relay then publishes those
             // pages again. Consumers are idempotent by incident version, so that costs a little traffic and no number;
             // an fsync per page would cost the disk the event store commits to on every publish.
