@@ -28,21 +28,37 @@ internal static class ClosedLoopLoad
         var dataDirectory = args.Length > 3 ? args[3] : Path.Combine("services", "Governance.Standalone", "data");
 
         using var key = DevelopmentSigningKey.Load(DevelopmentSigningKey.DefaultPath(dataDirectory));
-        var issuer = new DevelopmentTokenIssuer(key);
+        var result = await RunLoadAsync([address], new DevelopmentTokenIssuer(key), concurrency, seconds);
+        return result.Errors == 0 ? 0 : 1;
+    }
+
+    /// <summary>What one closed-loop run measured.</summary>
+    public sealed record LoadResult(int Calls, double Seconds, int Errors, double P50, double P90, double P99, double Max)
+    {
+        public double CallsPerSecond => Calls / Seconds;
+    }
+
+    /// <summary>
+    /// The closed loop against one or more replicas: caller w talks to addresses[w % n], as a load balancer spreading
+    /// connections would. Prints and returns the figures.
+    /// </summary>
+    public static async Task<LoadResult> RunLoadAsync(IReadOnlyList<Uri> addresses, DevelopmentTokenIssuer issuer, int concurrency, double seconds)
+    {
         string Worker(int w) => $"load-worker-{w}";
         var tokens = Enumerable.Range(0, concurrency)
             .Select(w => new CallOptions(Headers: new Dictionary<string, string> { ["authorization"] = "Bearer " + issuer.Issue(Worker(w), ActorRole.GridWorker, [County]) }))
             .ToArray();
 
-        using var http = GrpcClient.CreateHttpClient(address);
-        var client = new GrpcClient(http)
+        var https = addresses.Select(GrpcClient.CreateHttpClient).ToList();
+        var clients = https.Select(http => new GrpcClient(http)
         {
             DefaultHeaders = new Dictionary<string, string>
             {
                 ["authorization"] = "Bearer " + issuer.Issue("load-reader", ActorRole.CountyCenter, [County]),
                 ["x-client"] = "governance-loadtest",
             },
-        };
+        }).ToList();
+        var client = clients[0];
         var registryService = GovernanceServices.RegistryService;
         var report = GovernanceServices.IncidentService.Method("ReportIncident");
 
@@ -57,7 +73,7 @@ internal static class ClosedLoopLoad
         } while (pageToken.Length > 0);
         var categories = (await client.UnaryAsync<ListCategoriesRequest, ListCategoriesResponse>(
             registryService.Method("ListCategories"), new ListCategoriesRequest())).Categories;
-        Console.WriteLine($"{grids.Count} grids, {categories.Count} categories; {concurrency} concurrent callers, {seconds} s after {WarmupSeconds} s warm-up");
+        Console.WriteLine($"{grids.Count} grids, {categories.Count} categories; {concurrency} concurrent callers over {addresses.Count} address(es), {seconds} s after {WarmupSeconds} s warm-up");
 
         var runId = Guid.NewGuid().ToString("N")[..8];
         var measureFrom = Stopwatch.GetTimestamp() + (long)(WarmupSeconds * Stopwatch.Frequency);
@@ -66,6 +82,7 @@ internal static class ClosedLoopLoad
         var errors = new int[concurrency];
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
+            var caller = clients[w % clients.Count];
             var mine = latencies[w] = new List<double>(1 << 16);
             var random = new Random(w);
             for (var i = 0; ; i++)
@@ -87,7 +104,7 @@ internal static class ClosedLoopLoad
                 };
                 try
                 {
-                    await client.UnaryAsync<ReportIncidentRequest, ReportIncidentResponse>(report, request, tokens[w]);
+                    await caller.UnaryAsync<ReportIncidentRequest, ReportIncidentResponse>(report, request, tokens[w]);
                     if (started >= measureFrom)
                     {
                         mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -108,6 +125,10 @@ internal static class ClosedLoopLoad
         double Percentile(double p) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(p * all.Length))];
         Console.WriteLine($"calls: {all.Length} in {seconds} s = {all.Length / seconds:F0} calls/s; errors: {errors.Sum()}");
         Console.WriteLine($"latency ms: p50 {Percentile(0.50):F2}  p90 {Percentile(0.90):F2}  p99 {Percentile(0.99):F2}  max {(all.Length > 0 ? all[^1] : double.NaN):F2}");
-        return errors.Sum() == 0 ? 0 : 1;
+        foreach (var http in https)
+        {
+            http.Dispose();
+        }
+        return new LoadResult(all.Length, seconds, errors.Sum(), Percentile(0.50), Percentile(0.90), Percentile(0.99), all.Length > 0 ? all[^1] : double.NaN);
     }
 }

@@ -211,7 +211,7 @@ public abstract partial class IncidentLifeContract : IAsyncLifetime
         var relay = Relay(host);
         await relay.WaitForPositionAsync(await host.Store.GetHeadPositionAsync(), CancellationToken.None);
         var health = host.Services.GetRequiredService<HealthCheckService>();
-        var checkpoint = host.Services.GetRequiredService<RelayCheckpoint>();
+        var checkpoint = host.Services.GetRequiredService<IRelayCheckpoint>();
 
         BrokerRefuses(true);
         var incident = await ReportAsync(host);
