@@ -17,7 +17,10 @@ public static class RebuildAnalyticsCommand
 {
     public const string Name = "rebuild-analytics";
 
-    /// <summary>Exit codes: 0 rebuilt, 1 refused or failed (nothing replaced), 2 a bad setting.</summary>
+    /// <summary>
+    /// Exit codes: 0 rebuilt, 1 refused or failed (nothing replaced), 2 a bad setting (including a PostgreSQL
+    /// analytics store, which this command does not rebuild).
+    /// </summary>
     public const int Rebuilt = 0;
     public const int Failed = 1;
     public const int BadSettings = 2;
@@ -51,6 +54,15 @@ public static class RebuildAnalyticsCommand
         catch (InvalidOperationException e)
         {
             error.WriteLine(e.Message);
+            return BadSettings;
+        }
+        // The rebuild builds a new SQLite file beside the old one and swaps it in under the folder's lock. A shared
+        // PostgreSQL store has neither the file to swap nor one lock all replicas honour, so it is not rebuilt here:
+        // refused before anything is read or written, as a setting this command cannot serve.
+        if (analytics.Store.UsesPostgres)
+        {
+            error.WriteLine($"rebuild-analytics rebuilds the SQLite analytics store only; {AnalyticsStoreOptions.SectionPath}:{nameof(AnalyticsStoreOptions.Provider)} " +
+                $"is {AnalyticsStoreOptions.Postgres}. Rebuilding the PostgreSQL store is not implemented; nothing was changed.");
             return BadSettings;
         }
 

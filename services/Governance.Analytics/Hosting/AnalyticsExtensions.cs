@@ -15,7 +15,8 @@ public static class AnalyticsExtensions
     public const string IncidentLifeRoute = "/pubsub/incident-life";
 
     /// <summary>
-    /// The analytics projection: its SQLite store in Analytics:DataDirectory (held exclusively while the host runs),
+    /// The analytics projection: its store (Analytics:Store:Provider: SQLite in Analytics:DataDirectory, held
+    /// exclusively while the host runs, or PostgreSQL at Analytics:Store:ConnectionString, shared by the replicas),
     /// loaded on start, subscribed to the incident life, and read through <see cref="IAnalyticsView"/>.
     /// </summary>
     public static TBuilder AddAnalytics<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -32,7 +33,9 @@ public static class AnalyticsExtensions
         {
             // Relative to the working directory, like the incident service's data folder.
             var options = sp.GetRequiredService<IOptions<AnalyticsOptions>>().Value;
-            return new SqliteAnalyticsStore(SqliteAnalyticsStoreOptions.InDirectory(Path.GetFullPath(options.DataDirectory)));
+            return options.Store.UsesPostgres
+                ? new PostgresAnalyticsStore(options.Store.ConnectionString!)
+                : new SqliteAnalyticsStore(SqliteAnalyticsStoreOptions.InDirectory(Path.GetFullPath(options.DataDirectory)));
         });
         services.AddSingleton<IncidentFactsProjection>();
         services.AddSingleton<IAnalyticsView>(sp => sp.GetRequiredService<IncidentFactsProjection>());

@@ -13,16 +13,22 @@ using Microsoft.Extensions.Options;
 
 namespace Governance.Analytics.Projection;
 
-/// <summary>What one commit applied, told to subscribers right after its snapshot is published.</summary>
+/// <summary>
+/// What one commit applied, told to subscribers right after its snapshot is published: a commit of this replica's, or
+/// what it read of other replicas' commits from a shared store.
+/// </summary>
 /// <param name="Position">The snapshot's position after the commit.</param>
 /// <param name="IncidentIds">The incidents whose facts the commit changed, each once.</param>
-/// <param name="CommittedAt">When the commit became durable and visible, by the projection's clock.</param>
+/// <param name="CommittedAt">When the commit became durable and visible here, by the projection's clock.</param>
 /// <param name="Snapshot">The snapshot the commit published.</param>
 public sealed record AnalyticsCommit(long Position, IReadOnlyList<string> IncidentIds, DateTimeOffset CommittedAt, AnalyticsSnapshot Snapshot);
 
 /// <summary>What a batch handed to <see cref="IncidentFactsProjection.ApplyBatchAsync"/> did.</summary>
 /// <param name="Applied">Events newer than what was stored (the incident's facts moved to them).</param>
-/// <param name="Duplicates">Events at or below the version already stored, or already in the same commit: no change.</param>
+/// <param name="Duplicates">
+/// Events at or below the version already stored (here, or by another replica in a shared store), or already in the
+/// same commit: no change.
+/// </param>
 /// <param name="Invalid">Events that can never be applied (the reasons a delivery would be dropped); skipped.</param>
 public readonly record struct ApplyResult(int Applied, int Duplicates, int Invalid);
 
@@ -37,6 +43,13 @@ public readonly record struct ApplyResult(int Applied, int Duplicates, int Inval
 /// publishes the next snapshot and only then completes each call: SUCCESS means durable and visible. A failed commit
 /// completes its calls with RETRY (or the exception, for a batch) and changes nothing in memory. Readers take
 /// <see cref="Current"/> without a lock; the writer never changes a published snapshot.
+/// <para>
+/// Several replicas may share one store (PostgreSQL), each delivered part of the incident life. A poller reads what
+/// was committed after the last change sequence this replica has (every Analytics:Store:PollInterval) and hands it to
+/// the writer, which merges it by the same rule as deliveries (a higher version wins), so snapshots, waiters and
+/// subscribers see every replica's events. A commit of its own numbered one past that sequence moves the sequence
+/// itself (nobody committed in between), so a replica alone on the store never reads its own rows back.
+/// </para>
 /// </remarks>
 public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView, IHostedService, IAsyncDisposable
 {
@@ -44,9 +57,11 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
     private readonly TimeProvider _time;
     private readonly ILogger<IncidentFactsProjection> _logger;
     private readonly int _maxEventsPerCommit;
+    private readonly TimeSpan _pollInterval;
     private readonly Channel<Pending> _queue = System.Threading.Channels.Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _subscribersGate = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _pollStopping = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Written by the writer alone (and by StartAsync before the writer starts).
@@ -54,7 +69,9 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
     private ImmutableArray<Action<AnalyticsCommit>> _subscribers = [];
     private volatile AnalyticsSnapshot _snapshot = AnalyticsSnapshot.Empty;
     private TaskCompletionSource _advanced = NewSignal();
+    private long _sequence; // the store's change sequence merged up to; read by the poller
     private Task? _writer;
+    private Task? _poller;
     private int _state; // 0 new, 1 started, 2 stopped
 
     public IncidentFactsProjection(IAnalyticsStore store, IOptions<AnalyticsOptions> options, TimeProvider time, ILogger<IncidentFactsProjection> logger)
@@ -65,6 +82,7 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         options.Value.Validate();
         _maxEventsPerCommit = options.Value.MaxEventsPerCommit;
+        _pollInterval = options.Value.Store.PollInterval;
     }
 
     public AnalyticsSnapshot Current => _snapshot;
@@ -102,8 +120,9 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
     }
 
     /// <summary>
-    /// Calls <paramref name="onCommit"/> after every commit that changed something, on the writer's thread, before
-    /// the next commit starts: keep it short (hand the notice on to a channel). Dispose the result to unsubscribe.
+    /// Calls <paramref name="onCommit"/> after every commit that changed something (this replica's, or other replicas'
+    /// read from a shared store), on the writer's thread, before the next commit starts: keep it short (hand the
+    /// notice on to a channel). Dispose the result to unsubscribe.
     /// </summary>
     public IDisposable Subscribe(Action<AnalyticsCommit> onCommit)
     {
@@ -185,14 +204,9 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
             var builder = IncidentTable.Empty.ToBuilder();
             foreach (var row in stored.Incidents)
             {
-                var facts = IncidentFacts.Parser.ParseFrom(row.Facts.Span);
-                if (!string.Equals(facts.IncidentId, row.IncidentId, StringComparison.Ordinal) || facts.Version != row.Version)
-                {
-                    throw new InvalidDataException(
-                        $"{_store.Description} holds under incident {row.IncidentId} v{row.Version} the facts of {facts.IncidentId} v{facts.Version}; rebuild it.");
-                }
-                _entries.Add(row.IncidentId, new Entry(builder.Add(facts), row.Version));
+                _entries.Add(row.IncidentId, new Entry(builder.Add(Parse(row)), row.Version));
             }
+            _sequence = stored.Sequence;
             Publish(new AnalyticsSnapshot(stored.Position, builder.ToTable()));
         }
         catch (Exception e)
@@ -207,6 +221,7 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
         _logger.LogInformation("Analytics: loaded {Count} incidents at log position {Position} from {Store} in {Elapsed} ms",
             stored.Incidents.Count, stored.Position, _store.Description, watch.ElapsedMilliseconds);
         _writer = Task.Run(() => WriteLoopAsync(_stopping.Token), CancellationToken.None);
+        _poller = Task.Run(() => PollLoopAsync(_pollStopping.Token), CancellationToken.None);
         _started.TrySetResult();
     }
 
@@ -218,6 +233,9 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
             FailQueued(new InvalidOperationException("The analytics projection is not running."));
             return;
         }
+        // The poller first: it feeds the queue, which is completed next.
+        await _pollStopping.CancelAsync().ConfigureAwait(false);
+        await _poller!.ConfigureAwait(false);
         // What is queued is still committed; a host that will not wait cancels the writer instead.
         _queue.Writer.TryComplete();
         using (cancellationToken.Register(() => _stopping.Cancel()))
@@ -232,23 +250,40 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
+        _pollStopping.Dispose();
     }
 
     private async Task WriteLoopAsync(CancellationToken stopping)
     {
         var batch = new List<Pending>();
+        var merges = new List<Pending>();
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
                 batch.Clear();
+                merges.Clear();
                 var events = 0;
                 while (events < _maxEventsPerCommit && _queue.Reader.TryRead(out var pending))
                 {
+                    if (pending.Changes is not null)
+                    {
+                        merges.Add(pending);
+                        continue;
+                    }
                     batch.Add(pending);
                     events += pending.Events.Count;
                 }
-                await CommitAsync(batch, stopping).ConfigureAwait(false);
+                // Other replicas' rows first: the batch is then judged against the newest versions known, and fewer of
+                // its rows are refused by the store as older than what another replica wrote.
+                if (merges.Count > 0)
+                {
+                    Merge(merges);
+                }
+                if (batch.Count > 0)
+                {
+                    await CommitAsync(batch, stopping).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -273,9 +308,11 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
 
     private async Task CommitAsync(List<Pending> batch, CancellationToken stopping)
     {
-        // The newest event per incident across the whole batch, against what is already stored.
+        // The newest event per incident across the whole batch, against what is already known; for each call, the
+        // incidents its events moved forward (they count as applied unless the store refuses the incident).
         var newest = new Dictionary<string, IncidentLifeEvent>(StringComparer.Ordinal);
-        var counts = new (int Applied, int Duplicates)[batch.Count];
+        var moved = new List<string>?[batch.Count];
+        var duplicates = new int[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             foreach (var lifeEvent in batch[i].Events)
@@ -287,15 +324,16 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
                 if (lifeEvent.IncidentVersion > known)
                 {
                     newest[id] = lifeEvent;
-                    counts[i].Applied++;
+                    (moved[i] ??= []).Add(id);
                 }
                 else
                 {
-                    counts[i].Duplicates++;
+                    duplicates[i]++;
                 }
             }
         }
 
+        IReadOnlySet<string> refused = StoreRows.NoneRefused;
         if (newest.Count > 0)
         {
             var current = _snapshot;
@@ -306,12 +344,15 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
                 position = Math.Max(position, lifeEvent.Position);
                 rows.Add(new StoredIncident(lifeEvent.IncidentId, lifeEvent.IncidentVersion, lifeEvent.Position, lifeEvent.Incident.ToByteArray()));
             }
+            StoredCommit commit;
             try
             {
-                await _store.CommitAsync(rows, position, stopping).ConfigureAwait(false);
+                commit = await _store.CommitAsync(rows, position, stopping).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
+                // The commit may still have reached a shared store (a connection lost during COMMIT): its rows then
+                // come back through the poller, as another replica's would.
                 _logger.LogWarning(e, "Analytics: committing {Count} incidents to {Store} failed; their deliveries get RETRY", rows.Count, _store.Description);
                 foreach (var pending in batch)
                 {
@@ -319,32 +360,192 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
                 }
                 return;
             }
+            refused = commit.Refused;
+            if (commit.Sequence == _sequence + 1)
+            {
+                _sequence = commit.Sequence;
+            }
 
+            // A refused incident keeps what memory has: the store holds a higher version from another replica, which
+            // the poller brings.
             var builder = current.Incidents is IncidentTable table ? table.ToBuilder() : IncidentTable.Empty.ToBuilder();
-            var ids = new string[newest.Count];
-            var n = 0;
+            var ids = new List<string>(newest.Count);
             foreach (var (id, lifeEvent) in newest)
             {
-                ids[n++] = id;
-                if (_entries.TryGetValue(id, out var entry))
+                if (refused.Contains(id))
                 {
-                    builder.Set(entry.Slot, lifeEvent.Incident);
-                    _entries[id] = entry with { Version = lifeEvent.IncidentVersion };
+                    continue;
                 }
-                else
-                {
-                    _entries.Add(id, new Entry(builder.Add(lifeEvent.Incident), lifeEvent.IncidentVersion));
-                }
+                ids.Add(id);
+                Put(builder, id, lifeEvent.Incident, lifeEvent.IncidentVersion);
             }
-            var snapshot = new AnalyticsSnapshot(position, builder.ToTable());
-            Publish(snapshot);
-            Notify(new AnalyticsCommit(position, ids, _time.GetUtcNow(), snapshot));
+            if (ids.Count > 0 || position > current.Position)
+            {
+                var snapshot = new AnalyticsSnapshot(position, builder.ToTable());
+                Publish(snapshot);
+                Notify(new AnalyticsCommit(position, ids, _time.GetUtcNow(), snapshot));
+            }
         }
 
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i].Done.TrySetResult(counts[i]);
+            var applied = 0;
+            if (moved[i] is { } ids)
+            {
+                foreach (var id in ids)
+                {
+                    if (!refused.Contains(id))
+                    {
+                        applied++;
+                    }
+                }
+                duplicates[i] += ids.Count - applied;
+            }
+            batch[i].Done.TrySetResult((applied, duplicates[i]));
         }
+    }
+
+    /// <summary>
+    /// Takes what other replicas committed into memory: a row replaces what is known only with a higher version, as
+    /// a delivery would, so the order of merges and deliveries does not matter.
+    /// </summary>
+    private void Merge(List<Pending> merges)
+    {
+        var current = _snapshot;
+        var position = current.Position;
+        IncidentTable.Builder? builder = null;
+        var ids = new List<string>();
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pending in merges)
+        {
+            var changes = pending.Changes!;
+            foreach (var row in changes.Incidents)
+            {
+                if (row.Version <= (_entries.TryGetValue(row.IncidentId, out var entry) ? entry.Version : 0))
+                {
+                    continue;
+                }
+                IncidentFacts facts;
+                try
+                {
+                    facts = Parse(row);
+                }
+                catch (Exception e) when (e is InvalidDataException or InvalidProtocolBufferException)
+                {
+                    // Refusing the rest would leave this replica behind on everything; this incident waits for its next version.
+                    _logger.LogError(e, "Analytics: skipping incident {Id} v{Version} read from {Store}", row.IncidentId, row.Version, _store.Description);
+                    continue;
+                }
+                builder ??= current.Incidents is IncidentTable table ? table.ToBuilder() : IncidentTable.Empty.ToBuilder();
+                Put(builder, row.IncidentId, facts, row.Version);
+                if (changed.Add(row.IncidentId))
+                {
+                    ids.Add(row.IncidentId);
+                }
+            }
+            if (!changes.More)
+            {
+                position = Math.Max(position, changes.Position);
+            }
+            _sequence = Math.Max(_sequence, changes.Sequence);
+        }
+        if (builder is not null || position > current.Position)
+        {
+            var snapshot = new AnalyticsSnapshot(position, builder?.ToTable() ?? current.Incidents);
+            Publish(snapshot);
+            Notify(new AnalyticsCommit(position, ids, _time.GetUtcNow(), snapshot));
+        }
+        foreach (var pending in merges)
+        {
+            pending.Done.TrySetResult((0, 0));
+        }
+    }
+
+    private void Put(IncidentTable.Builder builder, string id, IncidentFacts facts, long version)
+    {
+        if (_entries.TryGetValue(id, out var entry))
+        {
+            builder.Set(entry.Slot, facts);
+            _entries[id] = entry with { Version = version };
+        }
+        else
+        {
+            _entries.Add(id, new Entry(builder.Add(facts), version));
+        }
+    }
+
+    /// <summary>
+    /// Reads what other replicas committed, until stopped. Only the reading happens here; the merge is the writer's,
+    /// which owns the incidents in memory. A failing read is logged once per outage and tried again next interval:
+    /// meanwhile this replica still commits and answers with what it has.
+    /// </summary>
+    private async Task PollLoopAsync(CancellationToken stopping)
+    {
+        const int MaxRowsPerRead = 5_000;
+        using var timer = new PeriodicTimer(_pollInterval, _time);
+        var failing = false;
+        var wentBack = false;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                try
+                {
+                    StoredChanges changes;
+                    do
+                    {
+                        var after = Volatile.Read(ref _sequence);
+                        changes = await _store.ReadChangesAsync(after, MaxRowsPerRead, stopping).ConfigureAwait(false);
+                        if (changes.Sequence < after && !wentBack)
+                        {
+                            wentBack = true;
+                            _logger.LogError("Analytics: the change sequence of {Store} went back from {Had} to {Now}: the database was restored or " +
+                                "replaced under this replica, whose view no longer matches it. Restart the replica.", _store.Description, after, changes.Sequence);
+                        }
+                        if (changes.Incidents.Count == 0 && changes.Sequence <= after && (changes.More || changes.Position <= _snapshot.Position))
+                        {
+                            break;
+                        }
+                        var pending = new Pending(changes);
+                        if (!_queue.Writer.TryWrite(pending))
+                        {
+                            return;
+                        }
+                        await pending.Done.Task.WaitAsync(stopping).ConfigureAwait(false);
+                    }
+                    while (changes.More);
+                    if (failing)
+                    {
+                        failing = false;
+                        _logger.LogInformation("Analytics: reading other replicas' commits from {Store} works again", _store.Description);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+                {
+                    if (!failing)
+                    {
+                        failing = true;
+                        _logger.LogWarning(e, "Analytics: reading other replicas' commits from {Store} failed; trying again every {Interval}",
+                            _store.Description, _pollInterval);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private IncidentFacts Parse(StoredIncident row)
+    {
+        var facts = IncidentFacts.Parser.ParseFrom(row.Facts.Span);
+        if (!string.Equals(facts.IncidentId, row.IncidentId, StringComparison.Ordinal) || facts.Version != row.Version)
+        {
+            throw new InvalidDataException(
+                $"{_store.Description} holds under incident {row.IncidentId} v{row.Version} the facts of {facts.IncidentId} v{facts.Version}; rebuild it.");
+        }
+        return facts;
     }
 
     private void Publish(AnalyticsSnapshot snapshot)
@@ -380,9 +581,20 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
 
     private readonly record struct Entry(int Slot, long Version);
 
-    private sealed class Pending(IReadOnlyList<IncidentLifeEvent> events)
+    /// <summary>Events to commit, or other replicas' changes to merge (<see cref="Changes"/> set, no events).</summary>
+    private sealed class Pending
     {
-        public IReadOnlyList<IncidentLifeEvent> Events { get; } = events;
+        public Pending(IReadOnlyList<IncidentLifeEvent> events) => Events = events;
+
+        public Pending(StoredChanges changes)
+        {
+            Events = [];
+            Changes = changes;
+        }
+
+        public IReadOnlyList<IncidentLifeEvent> Events { get; }
+
+        public StoredChanges? Changes { get; }
 
         public TaskCompletionSource<(int Applied, int Duplicates)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

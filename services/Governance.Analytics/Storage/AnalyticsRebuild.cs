@@ -23,6 +23,8 @@ public sealed record RebuildResult(long Position, int Incidents, long Events, lo
 /// it holds analytics.lock throughout, so it refuses to start under a live host and a host cannot start under it.
 /// The new file is built beside the old one and swapped in only once complete; the old one is kept as
 /// analytics.db.bak (with its WAL files, if any, renamed alike so the backup stays whole).
+/// SQLite only: the PostgreSQL store (<see cref="PostgresAnalyticsStore"/>) has no file to swap and no lock every
+/// replica honours, so rebuilding it is not implemented (the rebuild-analytics command refuses it).
 /// </summary>
 public static class AnalyticsRebuild
 {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Governance.EventStore;
 using Microsoft.Data.Sqlite;
 using static Governance.EventStore.SqliteStatements;
@@ -43,6 +42,12 @@ public sealed class SqliteAnalyticsStoreOptions
 /// always be rebuilt from the incident log from position 0 (see <see cref="AnalyticsRebuild"/>), which is also the way
 /// out of a file of another schema version. One connection, used by the projection's writer one call at a time.
 /// </summary>
+/// <remarks>
+/// The file is held by one process, so it has no other writer whose commits a projection must read: the change
+/// sequence lives in memory (the commits since this open, numbered 1, 2, 3 ...) and <see cref="ReadChangesAsync"/>
+/// answers without touching the file. Keeping a sequence column in the file would cost a schema version, and with it
+/// a rebuild of every store, for nothing a single process can use.
+/// </remarks>
 public sealed class SqliteAnalyticsStore(SqliteAnalyticsStoreOptions options) : IAnalyticsStore
 {
     /// <summary>The schema this code writes; a file of another version is refused, to be rebuilt.</summary>
@@ -74,6 +79,8 @@ public sealed class SqliteAnalyticsStore(SqliteAnalyticsStoreOptions options) : 
     private SqliteCommand? _upsert;
     private SqliteCommand? _movePosition;
     private bool _disposed;
+    private long _sequence;
+    private long _position;
 
     public string DatabasePath => _options.DatabasePath;
 
@@ -101,7 +108,10 @@ public sealed class SqliteAnalyticsStore(SqliteAnalyticsStoreOptions options) : 
                 Prepare(_connection, _options.Durable);
                 _upsert = Command(_connection, Upsert, "$id", "$version", "$position", "$facts");
                 _movePosition = Command(_connection, "UPDATE meta SET position = max(position, $position) WHERE id = 1;", "$position");
-                return Read(_connection);
+                var stored = Read(_connection);
+                Volatile.Write(ref _sequence, 0);
+                Volatile.Write(ref _position, stored.Position);
+                return stored;
             }
             catch
             {
@@ -115,7 +125,7 @@ public sealed class SqliteAnalyticsStore(SqliteAnalyticsStoreOptions options) : 
         }
     }
 
-    public async Task CommitAsync(IReadOnlyList<StoredIncident> incidents, long position, CancellationToken cancellationToken)
+    public async Task<StoredCommit> CommitAsync(IReadOnlyList<StoredIncident> incidents, long position, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incidents);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -126,18 +136,33 @@ public sealed class SqliteAnalyticsStore(SqliteAnalyticsStoreOptions options) : 
             using var transaction = connection.BeginTransaction(deferred: false);
             var upsert = _upsert!;
             upsert.Transaction = transaction;
+            // Refused: no row changed, the stored version being as high. The same incident twice in one call is judged
+            // as the store ends up: written if either copy was.
+            HashSet<string>? refused = null;
+            HashSet<string>? written = null;
             foreach (var incident in incidents)
             {
                 upsert.Parameters[0].Value = incident.IncidentId;
                 upsert.Parameters[1].Value = incident.Version;
                 upsert.Parameters[2].Value = incident.Position;
-                upsert.Parameters[3].Value = AsArray(incident.Facts);
-                upsert.ExecuteNonQuery();
+                upsert.Parameters[3].Value = StoreRows.AsArray(incident.Facts);
+                if (upsert.ExecuteNonQuery() > 0)
+                {
+                    (written ??= new HashSet<string>(StringComparer.Ordinal)).Add(incident.IncidentId);
+                    refused?.Remove(incident.IncidentId);
+                }
+                else if (written is null || !written.Contains(incident.IncidentId))
+                {
+                    (refused ??= new HashSet<string>(StringComparer.Ordinal)).Add(incident.IncidentId);
+                }
             }
             _movePosition!.Transaction = transaction;
             _movePosition.Parameters[0].Value = position;
             _movePosition.ExecuteNonQuery();
             transaction.Commit();
+            Volatile.Write(ref _position, Math.Max(_position, position));
+            var sequence = Interlocked.Increment(ref _sequence);
+            return new StoredCommit(sequence, (IReadOnlySet<string>?)refused ?? StoreRows.NoneRefused);
         }
         finally
         {
@@ -145,10 +170,17 @@ public sealed class SqliteAnalyticsStore(SqliteAnalyticsStoreOptions options) : 
         }
     }
 
-    private static byte[] AsArray(ReadOnlyMemory<byte> bytes) =>
-        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : bytes.ToArray();
+    /// <summary>
+    /// Nobody else can write the file while it is open, so there is never anything here the caller did not commit
+    /// itself: the answer is the sequence and position of this instance's own commits.
+    /// </summary>
+    public Task<StoredChanges> ReadChangesAsync(long afterSequence, int maxRows, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Task.FromResult(StoredChanges.Nothing(Volatile.Read(ref _sequence), Volatile.Read(ref _position)));
+    }
 
     /// <summary>
     /// Reads a store file without opening it for writing or taking its lock: to compare a rebuilt store with the live

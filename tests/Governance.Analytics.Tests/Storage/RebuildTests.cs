@@ -14,7 +14,7 @@ public sealed class RebuildTests
     private static readonly IReadOnlyList<IncidentLifeEvent> Events = LifeEvents.Of(County);
 
     private static IAsyncEnumerable<IReadOnlyList<IncidentLifeEvent>> Log(int batchSize) =>
-        StoreTests.Batches(Events.Chunk(batchSize).Select(c => (IReadOnlyList<IncidentLifeEvent>)c));
+        LifeEvents.Batches(Events.Chunk(batchSize).Select(c => (IReadOnlyList<IncidentLifeEvent>)c));
 
     [Fact]
     public async Task ARebuildFromTheLog_EqualsTheLiveStore_AndKeepsTheOldOneAsBak()
@@ -94,7 +94,7 @@ public sealed class RebuildTests
         var broken = Events[0].Clone();
         broken.Incident.IncidentId = "someone-else";
 
-        var result = await AnalyticsRebuild.RebuildAsync(directory.Path, StoreTests.Batches([[broken, .. Events.Skip(1).Take(99)]]), CancellationToken.None);
+        var result = await AnalyticsRebuild.RebuildAsync(directory.Path, LifeEvents.Batches([[broken, .. Events.Skip(1).Take(99)]]), CancellationToken.None);
 
         Assert.Equal(1, result.Invalid);
         Assert.Null(result.BackupPath);

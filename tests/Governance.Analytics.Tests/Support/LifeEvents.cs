@@ -62,6 +62,16 @@ internal static class LifeEvents
         return lifeEvent;
     }
 
+    /// <summary>The batches as an asynchronous log reader hands them over, one at a time.</summary>
+    public static async IAsyncEnumerable<IReadOnlyList<IncidentLifeEvent>> Batches(IEnumerable<IReadOnlyList<IncidentLifeEvent>> batches)
+    {
+        foreach (var batch in batches)
+        {
+            await Task.Yield();
+            yield return batch;
+        }
+    }
+
     /// <summary>The event as the relay wraps it: a CloudEvent of the change's type, protobuf data.</summary>
     public static CloudEvent Cloud(IncidentLifeEvent lifeEvent) => new()
     {

@@ -86,6 +86,20 @@ public sealed class RebuildAnalyticsCommandTests
         Assert.False(Directory.Exists(empty));
     }
 
+    [Fact]
+    public async Task GivenThePostgresAnalyticsStore_WhenRebuilding_ThenRefusedAsASettingItCannotServeAndNothingTouched()
+    {
+        var empty = Path.Combine(Path.GetTempPath(), "governance-tests", Guid.NewGuid().ToString("N"));
+
+        var (exit, output, error) = await RebuildAsync($"--Incidents:DataDirectory={empty}", $"--Analytics:DataDirectory={empty}",
+            "--Analytics:Store:Provider=Postgres", "--Analytics:Store:ConnectionString=Host=127.0.0.1;Database=analytics");
+
+        Assert.Equal(RebuildAnalyticsCommand.BadSettings, exit);
+        Assert.Contains("SQLite analytics store only; Analytics:Store:Provider is Postgres", error);
+        Assert.Equal("", output);
+        Assert.False(Directory.Exists(empty));
+    }
+
     [Theory]
     [InlineData("now")]
     [InlineData("--")]
