@@ -42,7 +42,11 @@ public static class IncidentsExtensions
 
         // TryAdd: a host (or a test driving deadlines) may bring its own clock.
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => WorkingCalendar.ChinaDefault);
+        services.AddSingleton(sp =>
+        {
+            var file = sp.GetRequiredService<IOptions<IncidentsOptions>>().Value.CalendarFile;
+            return string.IsNullOrWhiteSpace(file) ? WorkingCalendar.ChinaDefault : WorkingCalendar.ChinaDefault.WithLocalDays(File.ReadAllText(file));
+        });
         AddStore(services);
         services.AddSingleton<DomainStreams>();
         services.AddSingleton<RegistryCache>();

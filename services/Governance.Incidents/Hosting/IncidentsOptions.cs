@@ -38,8 +38,17 @@ public sealed class IncidentsOptions
     /// </summary>
     public int WatchBufferCapacity { get; set; } = 1024;
 
-    /// <summary>Seed the generated demo county into an empty store on start.</summary>
+    /// <summary>Seed the generated demo county into an empty store on start (unless <see cref="County"/> names a boundary).</summary>
     public bool SeedDemoCounty { get; set; } = true;
+
+    /// <summary>The county this deployment serves, seeded from its boundary file into an empty store (Incidents:County).</summary>
+    public CountyOptions County { get; set; } = new();
+
+    /// <summary>
+    /// A working-calendar file (the format of Governance.Domain/Calendar/china-2025-2026.json), "local" days of the
+    /// county or a newer "national" file, laid over the shipped national calendar. Empty: the shipped one alone.
+    /// </summary>
+    public string CalendarFile { get; set; } = "";
 
     /// <summary>The deadline scheduler (Incidents:Deadlines).</summary>
     public DeadlineOptions Deadlines { get; set; } = new();
@@ -47,6 +56,11 @@ public sealed class IncidentsOptions
     public void Validate()
     {
         Store.Validate($"{SectionName}:{nameof(Store)}");
+        County.Validate($"{SectionName}:{nameof(County)}");
+        if (!string.IsNullOrWhiteSpace(CalendarFile) && !File.Exists(CalendarFile))
+        {
+            throw new InvalidOperationException($"{SectionName}:{nameof(CalendarFile)} names '{Path.GetFullPath(CalendarFile)}', which does not exist.");
+        }
         Deadlines.Validate($"{SectionName}:{nameof(Deadlines)}");
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
@@ -170,6 +184,61 @@ public sealed class StoreOptions
         if (string.IsNullOrWhiteSpace(parsed.Database))
         {
             throw new InvalidOperationException($"{section}:{nameof(ConnectionString)} names no Database: the service keeps its tables in one database of its own.");
+        }
+    }
+}
+
+/// <summary>
+/// The county a deployment serves, bound from "Incidents:County". With a boundary file, an empty store is seeded with
+/// that county: its outline from the file, and townships, villages and grids generated inside it as for the demo
+/// county (a county's own grid file cannot be imported yet), with the standard departments, categories and matrix.
+/// </summary>
+public sealed class CountyOptions
+{
+    /// <summary>The county's GB/T 2260 code, e.g. 330290.</summary>
+    public string Code { get; set; } = "";
+
+    /// <summary>The county's name, e.g. 甬北县.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>A GeoJSON file (FeatureCollection or Feature) of the county's outline; several features are joined.</summary>
+    public string BoundaryFile { get; set; } = "";
+
+    /// <summary>The property of each feature holding its code (DataV and AMap files use "adcode").</summary>
+    public string CodeProperty { get; set; } = "adcode";
+
+    /// <summary>"WGS84" (the default) or "GCJ02", the file's coordinate system; the store keeps WGS84.</summary>
+    public string CoordinateSystem { get; set; } = "WGS84";
+
+    public bool HasBoundary => !string.IsNullOrWhiteSpace(BoundaryFile);
+
+    public Governance.Geography.CoordinateSystem ResolvedCoordinateSystem => CoordinateSystem.Trim().ToUpperInvariant() switch
+    {
+        "GCJ02" or "GCJ-02" => Governance.Geography.CoordinateSystem.Gcj02,
+        _ => Governance.Geography.CoordinateSystem.Wgs84,
+    };
+
+    public void Validate(string section)
+    {
+        if (!HasBoundary)
+        {
+            return;
+        }
+        if (!File.Exists(BoundaryFile))
+        {
+            throw new InvalidOperationException($"{section}:{nameof(BoundaryFile)} names '{Path.GetFullPath(BoundaryFile)}', which does not exist.");
+        }
+        if (!Governance.Domain.Regions.RegionCode.TryParse(Code, out var code, out var error) || code.Level != Governance.Domain.Regions.RegionLevel.County)
+        {
+            throw new InvalidOperationException($"{section}:{nameof(Code)} must be a county's six-digit code (GB/T 2260), e.g. 330290; it is '{Code}'{(error is null ? "" : $": {error}")}.");
+        }
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            throw new InvalidOperationException($"{section}:{nameof(Name)} must name the county whose boundary {section}:{nameof(BoundaryFile)} holds.");
+        }
+        if (CoordinateSystem.Trim().ToUpperInvariant() is not ("WGS84" or "GCJ02" or "GCJ-02"))
+        {
+            throw new InvalidOperationException($"{section}:{nameof(CoordinateSystem)} must be WGS84 or GCJ02; it is '{CoordinateSystem}'.");
         }
     }
 }

@@ -38,31 +38,49 @@ internal sealed class StoreStartup(
         }
         await registry.RefreshAsync(cancellationToken);
         var view = registry.Current;
-        if (view.Snapshot.FindRegion(DemoCounty.Code) is not null && !view.Snapshot.Rules.Any(r => r.ScopeCode.StartsWith(DemoCounty.Code, StringComparison.Ordinal)))
+        var county = options.Value.County.HasBoundary ? options.Value.County.Code : DemoCounty.Code;
+        if (view.Snapshot.FindRegion(county) is not null && !view.Snapshot.Rules.Any(r => r.ScopeCode.StartsWith(county, StringComparison.Ordinal)))
         {
             // The seeder writes the matrix last, so a demo county without rules was interrupted part-way. It is not
             // re-generated over what is stored: tessellation is deterministic per platform, not across platforms,
             // and a redrawn grid would clash with the stored one.
             logger.LogWarning(
-                "The demo county {County} in {Directory} is incomplete ({Grids} grids, no responsibility rules): its first start was interrupted. Stop the host, delete that folder and start again.",
-                DemoCounty.Code, options.Value.DataDirectory, view.GridCodes.Count);
+                "The county {County} in {Directory} is incomplete ({Grids} grids, no responsibility rules): its first start was interrupted. Stop the host, empty that store and start again.",
+                county, options.Value.DataDirectory, view.GridCodes.Count);
         }
     }
 
     private async Task SeedAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.SeedDemoCounty || (await store.ReadCategoryAsync("region", 0, 1, cancellationToken)).Count > 0)
+        var county = options.Value.County;
+        if (!(county.HasBoundary || options.Value.SeedDemoCounty) || (await store.ReadCategoryAsync("region", 0, 1, cancellationToken)).Count > 0)
         {
             return;
         }
         var started = Stopwatch.StartNew();
-        var layout = DemoCounty.Generate();
+        var layout = county.HasBoundary ? CountyFromBoundary(county) : DemoCounty.Generate();
         var generated = started.Elapsed;
         var written = await seeder.SeedAsync(layout, Actor.System("demo-seeder"), clock.GetUtcNow(), cancellationToken);
         logger.LogInformation(
             "Seeded the demo county {County} {Name}: {Townships} townships, {Villages} villages, {Grids} grids, {Events} registry events (generated in {Generated} ms, stored in {Stored} ms)",
             layout.CountyCode, layout.CountyName, layout.Townships.Count, layout.Villages.Count, layout.Grids.Count, written,
             (long)generated.TotalMilliseconds, (long)(started.Elapsed - generated).TotalMilliseconds);
+    }
+
+    /// <summary>The county of Incidents:County: its outline from the file, its grids generated inside it.</summary>
+    private static CountyLayout CountyFromBoundary(CountyOptions county)
+    {
+        var features = GeoJsonLayerReader.Read(File.ReadAllText(county.BoundaryFile), new GeoJsonLayerOptions
+        {
+            CodeProperty = county.CodeProperty,
+            SourceCrs = county.ResolvedCoordinateSystem,
+        });
+        if (features.Count == 0)
+        {
+            throw new InvalidOperationException($"Incidents:County:BoundaryFile {county.BoundaryFile} holds no polygon.");
+        }
+        var outline = features.Count == 1 ? features[0].Geometry : NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union([.. features.Select(f => f.Geometry)]);
+        return CountyLayout.Generate(outline, county.Code, county.Name, new TessellationOptions(), nameSeed: 7);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
