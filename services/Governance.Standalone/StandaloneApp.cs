@@ -35,7 +35,7 @@ public static class StandaloneApp
         app.MapAnalyticsApi();
         // The sidecar's subscription list and delivery routes, in Dapr mode only (PubSub:Mode); it calls the HTTP port.
         app.MapDaprSubscriptions();
-        app.AnnounceAddresses();
+        app.AnnounceAddresses("standalone");
         return app;
     }
 

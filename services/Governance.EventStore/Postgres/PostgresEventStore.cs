@@ -10,14 +10,21 @@ public sealed class PostgresEventStoreOptions
     /// <summary>An Npgsql connection string (Host, Port, Database, Username, Password ...).</summary>
     public string ConnectionString { get; set; } = "";
 
-    /// <summary>How often a waiter looks for appends made by other replicas.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How often a waiter looks at the head by itself. Appends of other replicas wake it through LISTEN/NOTIFY at once;
+    /// the poll is the fallback for notifications missed while the listening connection was being re-opened.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether to LISTEN for other replicas' appends (off only to test the poll alone).</summary>
+    public bool Listen { get; set; } = true;
 }
 
 /// <summary>
 /// The event store on PostgreSQL. Group commit: one writer per instance takes every append waiting at that moment
-/// (up to 512) into one transaction, one COPY and one sync. UNFINISHED (issue 5): no LISTEN/NOTIFY wake-up (waiters
-/// of other replicas poll), and not wired into the services' configuration.
+/// (up to 512) into one transaction, one COPY and one sync. Each commit NOTIFYs the channel <see cref="NotifyChannel"/>
+/// with the new head, and every instance LISTENs on a connection of its own, so a waiter in one replica wakes as soon
+/// as another replica's append is visible.
 /// </summary>
 /// <remarks>
 /// The global position has no gaps a reader can see. Every append first locks the one row of <c>log_head</c>
@@ -54,6 +61,9 @@ public sealed class PostgresEventStore : IEventStore
         INSERT INTO log_head (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
         """;
 
+    /// <summary>The LISTEN/NOTIFY channel every commit notifies with its new head position.</summary>
+    public const string NotifyChannel = "governance_log";
+
     private const string Columns = "position, stream_id, version, event_id, type, data, metadata, recorded_at";
 
     private readonly PostgresEventStoreOptions _options;
@@ -65,6 +75,8 @@ public sealed class PostgresEventStore : IEventStore
     private readonly Channel<PostgresAppend> _queue = Channel.CreateUnbounded<PostgresAppend>(new UnboundedChannelOptions { SingleReader = true });
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _writer;
+    private Task? _listener;
+    private readonly CancellationTokenSource _stopListening = new();
     private bool _disposed;
     private bool _initialized;
 
@@ -72,7 +84,7 @@ public sealed class PostgresEventStore : IEventStore
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString);
-        _options = new PostgresEventStoreOptions { ConnectionString = options.ConnectionString, PollInterval = options.PollInterval };
+        _options = new PostgresEventStoreOptions { ConnectionString = options.ConnectionString, PollInterval = options.PollInterval, Listen = options.Listen };
         _time = time ?? TimeProvider.System;
         _dataSource = NpgsqlDataSource.Create(_options.ConnectionString);
     }
@@ -100,6 +112,10 @@ public sealed class PostgresEventStore : IEventStore
             {
                 _initialized = true;
                 _writer = Task.Run(WriteAsync, CancellationToken.None);
+                if (_options.Listen)
+                {
+                    _listener = Task.Run(() => ListenAsync(_stopListening.Token), CancellationToken.None);
+                }
             }
         }
     }
@@ -250,7 +266,10 @@ public sealed class PostgresEventStore : IEventStore
                 }
                 await copy.CompleteAsync().ConfigureAwait(false);
             }
-            await using var move = new NpgsqlCommand("UPDATE log_head SET position = $1 WHERE id = 1;", connection, transaction);
+            // The notification is sent at commit, after the events are visible, and only if the transaction commits.
+            await using var move = new NpgsqlCommand(
+                $"WITH moved AS (UPDATE log_head SET position = $1 WHERE id = 1 RETURNING position) SELECT pg_notify('{NotifyChannel}', position::text) FROM moved;",
+                connection, transaction);
             move.Parameters.Add(new NpgsqlParameter<long> { TypedValue = position });
             await move.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
@@ -322,7 +341,7 @@ public sealed class PostgresEventStore : IEventStore
             {
                 return;
             }
-            // Appends through this instance wake it at once; another replica's within a poll interval.
+            // Appends through this instance wake it at once, another replica's through its notification.
             await Task.WhenAny(appended, Task.Delay(_options.PollInterval, ct)).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
         }
@@ -346,6 +365,12 @@ public sealed class PostgresEventStore : IEventStore
         {
             await writer.ConfigureAwait(false);
         }
+        await _stopListening.CancelAsync().ConfigureAwait(false);
+        if (_listener is not null)
+        {
+            await _listener.ConfigureAwait(false);
+        }
+        _stopListening.Dispose();
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -369,6 +394,47 @@ public sealed class PostgresEventStore : IEventStore
                 reader.GetFieldValue<DateTimeOffset>(7)));
         }
         return events;
+    }
+
+    /// <summary>
+    /// Holds a connection of its own in LISTEN and wakes the waiters on every notification. A broken connection is
+    /// opened again after a second; meanwhile the waiters' poll covers what was missed.
+    /// </summary>
+    private async Task ListenAsync(CancellationToken stopping)
+    {
+        // Not from the pool: a LISTEN belongs to its session, and this one lives as long as the store.
+        var connectionString = new NpgsqlConnectionStringBuilder(_options.ConnectionString) { Pooling = false, KeepAlive = 10 }.ConnectionString;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                connection.Notification += (_, _) => Signal();
+                await connection.OpenAsync(stopping).ConfigureAwait(false);
+                await ExecuteAsync(connection, $"LISTEN {NotifyChannel};", stopping).ConfigureAwait(false);
+                // Appends made while no connection listened are not notified: wake the waiters to look for themselves.
+                Signal();
+                while (true)
+                {
+                    await connection.WaitAsync(stopping).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or System.IO.IOException or TimeoutException or InvalidOperationException)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     private void Signal()

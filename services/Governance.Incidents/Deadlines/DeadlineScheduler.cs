@@ -21,12 +21,16 @@ public sealed class DeadlineScheduler(
     IEventStore store,
     IncidentStore incidents,
     IDeadlineIndex index,
+    IExclusiveLease lease,
     WorkingCalendar calendar,
     TimeProvider time,
     IOptions<IncidentsOptions> options,
     ILogger<DeadlineScheduler> logger) : BackgroundService
 {
     public const string ClientName = "scheduler";
+
+    /// <summary>The lease only one replica's scheduler holds at a time: alarms are raised once across replicas.</summary>
+    public const string LeaseName = "deadlines";
 
     private static readonly string IncidentCategory = StreamName.Category(StreamNames.Incident("x"));
 
@@ -238,6 +242,32 @@ public sealed class DeadlineScheduler(
         }
         // Start serving first; indexing a long log is background work.
         await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            LeaseHandle held;
+            try
+            {
+                held = await lease.AcquireAsync(LeaseName, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            await using (held.ConfigureAwait(false))
+            {
+                logger.LogInformation("Deadlines: this replica holds the scheduler lease ({Lease}) and raises the alarms", lease.Description);
+                using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, held.Lost);
+                await RunWhileHeldAsync(running.Token).ConfigureAwait(false);
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning("Deadlines: lost the scheduler lease (its database session broke); standing by");
+                }
+            }
+        }
+    }
+
+    private async Task RunWhileHeldAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan delay;

@@ -27,7 +27,7 @@ namespace Governance.Incidents.Hosting;
 public static class IncidentsExtensions
 {
     /// <summary>
-    /// The incident service: the embedded SQLite store, the registry and routing, reporting, bearer-token
+    /// The incident service: its store (embedded SQLite, or PostgreSQL shared by replicas), the registry and routing, reporting, bearer-token
     /// authentication, the gRPC services with domain errors mapped to gRPC statuses, and the relay that publishes
     /// every incident's life over pub/sub (PubSub section). The host must call app.UseAuthentication() before mapping
     /// the services.
@@ -43,14 +43,7 @@ public static class IncidentsExtensions
         // TryAdd: a host (or a test driving deadlines) may bring its own clock.
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => WorkingCalendar.ChinaDefault);
-        services.AddSingleton<IEventStore>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<IncidentsOptions>>().Value;
-            // Relative to the working directory, like any command-line tool: `dotnet run` from the repository root
-            // keeps its data in ./data there.
-            var directory = Path.GetFullPath(options.DataDirectory);
-            return new SqliteEventStore(new SqliteEventStoreOptions { DataSource = Path.Combine(directory, "events.db") });
-        });
+        AddStore(services);
         services.AddSingleton<DomainStreams>();
         services.AddSingleton<RegistryCache>();
         services.AddSingleton<RegistryWriter>();
@@ -63,11 +56,6 @@ public static class IncidentsExtensions
         services.AddSingleton<IncidentHistory>();
         services.AddSingleton<WorklistGrpcService>();
         services.AddSingleton<ReportingService>();
-        services.AddSingleton<IDeadlineIndex>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<IncidentsOptions>>().Value;
-            return new SqliteDeadlineIndex(Path.Combine(Path.GetFullPath(options.DataDirectory), "deadlines.db"));
-        });
         services.AddSingleton<DeadlineScheduler>();
         services.AddSingleton<IncidentGrpcService>();
         services.AddSingleton<RegistryGrpcService>();
@@ -78,11 +66,6 @@ public static class IncidentsExtensions
             .Bind(builder.Configuration.GetSection(RelayOptions.SectionName))
             .Validate(o => { o.Validate(); return true; })
             .ValidateOnStart();
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<IncidentsOptions>>().Value;
-            return new RelayCheckpoint(Path.Combine(Path.GetFullPath(options.DataDirectory), "relay.db"));
-        });
         services.AddSingleton<IncidentLifeRelay>();
 
         // Every RPC but health needs a bearer token; the signing key is checked before the store opens.
@@ -99,6 +82,32 @@ public static class IncidentsExtensions
         services.AddGrpcServer(o => o.ExceptionMappers.Add(MapException));
         services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry").AddCheck<RelayHealthCheck>("relay");
         return builder;
+    }
+
+    /// <summary>
+    /// The log, the due-time index, the relay checkpoint and the leases, all in one store (Incidents:Store): SQLite
+    /// files in the data folder, or one PostgreSQL database that every replica shares.
+    /// </summary>
+    private static void AddStore(IServiceCollection services)
+    {
+        static IncidentsOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<IncidentsOptions>>().Value;
+        // Relative to the working directory, like any command-line tool: `dotnet run` from the repository root keeps
+        // its data in ./data there.
+        static string InData(IServiceProvider sp, string file) => Path.Combine(Path.GetFullPath(Options(sp).DataDirectory), file);
+        static bool OnPostgres(IServiceProvider sp) => Options(sp).Store.ResolvedProvider == StoreProvider.Postgres;
+
+        services.AddSingleton<IEventStore>(sp => OnPostgres(sp)
+            ? new PostgresEventStore(new PostgresEventStoreOptions { ConnectionString = Options(sp).Store.ConnectionString })
+            : new SqliteEventStore(new SqliteEventStoreOptions { DataSource = InData(sp, "events.db") }));
+        services.AddSingleton<IDeadlineIndex>(sp => OnPostgres(sp)
+            ? new PostgresDeadlineIndex(Options(sp).Store.ConnectionString)
+            : new SqliteDeadlineIndex(InData(sp, "deadlines.db")));
+        services.AddSingleton<IRelayCheckpoint>(sp => OnPostgres(sp)
+            ? new PostgresRelayCheckpoint(Options(sp).Store.ConnectionString)
+            : new RelayCheckpoint(InData(sp, "relay.db")));
+        services.TryAddSingleton<IExclusiveLease>(sp => OnPostgres(sp)
+            ? new PostgresLease(new PostgresLeaseOptions { ConnectionString = Options(sp).Store.ConnectionString })
+            : new InProcessLease());
     }
 
     public static IEndpointRouteBuilder MapIncidents(this IEndpointRouteBuilder endpoints)

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Governance.Incidents.Hosting;
 
 /// <summary>Settings of the incident service, bound from the "Incidents" configuration section.</summary>
@@ -5,7 +7,13 @@ public sealed class IncidentsOptions
 {
     public const string SectionName = "Incidents";
 
-    /// <summary>Folder of the embedded SQLite store (created if missing), relative to the working directory.</summary>
+    /// <summary>Which store holds the log, the due-time index and the relay checkpoint (Incidents:Store).</summary>
+    public StoreOptions Store { get; set; } = new();
+
+    /// <summary>
+    /// Folder of the embedded SQLite store (created if missing), relative to the working directory; with any store, the
+    /// development signing key (auth/) lives here unless Auth:SigningKeyFile says otherwise.
+    /// </summary>
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>
@@ -38,6 +46,7 @@ public sealed class IncidentsOptions
 
     public void Validate()
     {
+        Store.Validate($"{SectionName}:{nameof(Store)}");
         Deadlines.Validate($"{SectionName}:{nameof(Deadlines)}");
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
@@ -96,6 +105,71 @@ public sealed class DeadlineOptions
         if (RetryDelay < TimeSpan.FromMilliseconds(10) || RetryDelay > TimeSpan.FromHours(1))
         {
             throw new InvalidOperationException($"{section}:{nameof(RetryDelay)} must be between 10 ms and 1 hour; it is {RetryDelay}.");
+        }
+    }
+}
+
+/// <summary>Where the store is kept.</summary>
+public enum StoreProvider
+{
+    /// <summary>SQLite files in the data folder: one process, nothing to install (the default).</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database shared by any number of replicas.</summary>
+    Postgres,
+}
+
+/// <summary>Settings of the store, bound from "Incidents:Store".</summary>
+public sealed class StoreOptions
+{
+    /// <summary>"Sqlite" (the default) or "Postgres".</summary>
+    public string Provider { get; set; } = nameof(StoreProvider.Sqlite);
+
+    /// <summary>The Npgsql connection string, for Postgres (Host, Port, Database, Username, Password ...).</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>The provider, once <see cref="Validate"/> has accepted it.</summary>
+    public StoreProvider ResolvedProvider => ParseProvider(Provider) ?? throw new InvalidOperationException($"Unknown store provider '{Provider}'.");
+
+    public static StoreProvider? ParseProvider(string? provider) => provider?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "SQLITE" => StoreProvider.Sqlite,
+        "POSTGRES" or "POSTGRESQL" => StoreProvider.Postgres,
+        _ => null,
+    };
+
+    public void Validate(string section)
+    {
+        if (ParseProvider(Provider) is not { } provider)
+        {
+            throw new InvalidOperationException($"{section}:{nameof(Provider)} must be Sqlite or Postgres; it is '{Provider}'.");
+        }
+        if (provider != StoreProvider.Postgres)
+        {
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new InvalidOperationException(
+                $"{section}:{nameof(ConnectionString)} must be set for the Postgres provider, e.g. \"Host=db;Database=governance;Username=governance;Password=...\".");
+        }
+        NpgsqlConnectionStringBuilder parsed;
+        try
+        {
+            parsed = new NpgsqlConnectionStringBuilder(ConnectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            // The message names the bad keyword; the string itself may hold a password and is not repeated.
+            throw new InvalidOperationException($"{section}:{nameof(ConnectionString)} is not a valid PostgreSQL connection string: {e.Message}");
+        }
+        if (string.IsNullOrWhiteSpace(parsed.Host))
+        {
+            throw new InvalidOperationException($"{section}:{nameof(ConnectionString)} names no Host.");
+        }
+        if (string.IsNullOrWhiteSpace(parsed.Database))
+        {
+            throw new InvalidOperationException($"{section}:{nameof(ConnectionString)} names no Database: the service keeps its tables in one database of its own.");
         }
     }
 }

@@ -16,25 +16,25 @@ namespace Governance.Incidents.Hosting;
 /// </summary>
 internal sealed class StoreStartup(
     IEventStore store,
+    IExclusiveLease lease,
     RegistrySeeder seeder,
     RegistryCache registry,
     TimeProvider clock,
     IOptions<IncidentsOptions> options,
     ILogger<StoreStartup> logger) : IHostedService
 {
+    /// <summary>The lease a replica holds while it looks at, and perhaps seeds, an empty store.</summary>
+    public const string SeedLeaseName = "seed-registry";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
-        if (options.Value.SeedDemoCounty && (await store.ReadCategoryAsync("region", 0, 1, cancellationToken)).Count == 0)
+        // Replicas starting together on an empty shared store would each seed the county and clash stream by stream:
+        // the first to take the lease seeds, the others then find it seeded.
+        var seeding = await lease.AcquireAsync(SeedLeaseName, cancellationToken);
+        await using (seeding.ConfigureAwait(false))
         {
-            var started = Stopwatch.StartNew();
-            var layout = DemoCounty.Generate();
-            var generated = started.Elapsed;
-            var written = await seeder.SeedAsync(layout, Actor.System("demo-seeder"), clock.GetUtcNow(), cancellationToken);
-            logger.LogInformation(
-                "Seeded the demo county {County} {Name}: {Townships} townships, {Villages} villages, {Grids} grids, {Events} registry events (generated in {Generated} ms, stored in {Stored} ms)",
-                layout.CountyCode, layout.CountyName, layout.Townships.Count, layout.Villages.Count, layout.Grids.Count, written,
-                (long)generated.TotalMilliseconds, (long)(started.Elapsed - generated).TotalMilliseconds);
+            await SeedAsync(cancellationToken);
         }
         await registry.RefreshAsync(cancellationToken);
         var view = registry.Current;
@@ -47,6 +47,22 @@ internal sealed class StoreStartup(
                 "The demo county {County} in {Directory} is incomplete ({Grids} grids, no responsibility rules): its first start was interrupted. Stop the host, delete that folder and start again.",
                 DemoCounty.Code, options.Value.DataDirectory, view.GridCodes.Count);
         }
+    }
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.SeedDemoCounty || (await store.ReadCategoryAsync("region", 0, 1, cancellationToken)).Count > 0)
+        {
+            return;
+        }
+        var started = Stopwatch.StartNew();
+        var layout = DemoCounty.Generate();
+        var generated = started.Elapsed;
+        var written = await seeder.SeedAsync(layout, Actor.System("demo-seeder"), clock.GetUtcNow(), cancellationToken);
+        logger.LogInformation(
+            "Seeded the demo county {County} {Name}: {Townships} townships, {Villages} villages, {Grids} grids, {Events} registry events (generated in {Generated} ms, stored in {Stored} ms)",
+            layout.CountyCode, layout.CountyName, layout.Townships.Count, layout.Villages.Count, layout.Grids.Count, written,
+            (long)generated.TotalMilliseconds, (long)(started.Elapsed - generated).TotalMilliseconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

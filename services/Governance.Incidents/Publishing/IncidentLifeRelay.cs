@@ -16,11 +16,15 @@ namespace Governance.Incidents.Publishing;
 /// page, and consumers keep the highest incident version they saw. A refused publish is retried (with a bounded
 /// backoff) for as long as it takes; an event that cannot be read or mapped stops the relay where it is, retrying,
 /// logged at Error and reported unhealthy, because skipping it would lose a number from every published rate.
+/// It publishes only while this process holds the relay lease (<see cref="LeaseName"/>), so of many replicas on one
+/// store exactly one publishes; the others stand by and the first to take the lease after the holder dies resumes from
+/// the shared checkpoint.
 /// </summary>
 public sealed class IncidentLifeRelay(
     IEventStore store,
-    RelayCheckpoint checkpoint,
+    IRelayCheckpoint checkpoint,
     IEventPublisher publisher,
+    IExclusiveLease lease,
     IOptions<PubSubOptions> pubsub,
     IOptions<RelayOptions> options,
     TimeProvider clock,
@@ -28,6 +32,9 @@ public sealed class IncidentLifeRelay(
 {
     /// <summary>The relay's row in the checkpoint file.</summary>
     public const string RelayName = "incident-life";
+
+    /// <summary>The lease only one replica's relay holds at a time.</summary>
+    public const string LeaseName = "relay:incident-life";
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
 
@@ -48,6 +55,11 @@ public sealed class IncidentLifeRelay(
     public long Position => Interlocked.Read(ref _position);
 
     internal RelayStatus Status => _status;
+
+    private volatile bool _holdsLease;
+
+    /// <summary>Whether this process holds the relay lease and publishes.</summary>
+    public bool HoldsLease => _holdsLease;
 
     /// <summary>Completes once <see cref="Position"/> has reached <paramref name="position"/>.</summary>
     public async Task WaitForPositionAsync(long position, CancellationToken cancellationToken)
@@ -95,15 +107,41 @@ public sealed class IncidentLifeRelay(
         }
         // Start serving first; catching up on a long log is background work.
         await Task.Yield();
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await RunAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        catch (ObjectDisposedException) when (stoppingToken.IsCancellationRequested)
-        {
+            _status = new RelayStatus(HealthStatus.Healthy, $"Standing by for the relay lease ({lease.Description}): another replica publishes meanwhile.");
+            LeaseHandle held;
+            try
+            {
+                held = await lease.AcquireAsync(LeaseName, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            await using (held.ConfigureAwait(false))
+            {
+                _holdsLease = true;
+                logger.LogInformation("Relay: this replica holds the relay lease ({Lease}) and publishes", lease.Description);
+                using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, held.Lost);
+                try
+                {
+                    await RunAsync(running.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (OperationCanceledException) when (held.Lost.IsCancellationRequested)
+                {
+                    // Another replica may hold it already; publishing on would only duplicate its pages.
+                    logger.LogWarning("Relay: lost the relay lease (its database session broke); standing by from position {Position}", Position);
+                }
+                finally
+                {
+                    _holdsLease = false;
+                }
+            }
         }
     }
 
@@ -115,7 +153,7 @@ public sealed class IncidentLifeRelay(
             await checkpoint.OpenAsync(cancellationToken).ConfigureAwait(false);
             if (checkpoint.ResetReason is { } reason)
             {
-                logger.LogWarning("Relay: the checkpoint {Path} was started afresh because {Reason}; the log is published again from the start", checkpoint.Path, reason);
+                logger.LogWarning("Relay: the checkpoint {Path} was started afresh because {Reason}; the log is published again from the start", checkpoint.Description, reason);
             }
             var stored = await checkpoint.GetAsync(RelayName, cancellationToken).ConfigureAwait(false);
             var head = await store.GetHeadPositionAsync(cancellationToken).ConfigureAwait(false);
@@ -128,8 +166,8 @@ public sealed class IncidentLifeRelay(
             }
             logger.LogInformation("Relay: publishing incident life to {Topic} from position {Position} (log head {Head})", topic, stored, head);
             return stored;
-        }, e => new RelayStatus(HealthStatus.Unhealthy, $"The relay checkpoint {checkpoint.Path} cannot be opened: {e.Message}"),
-           (e, delay) => logger.LogError(e, "Relay: the checkpoint {Path} cannot be opened; trying again in {Delay}", checkpoint.Path, delay),
+        }, e => new RelayStatus(HealthStatus.Unhealthy, $"The relay checkpoint {checkpoint.Description} cannot be opened: {e.Message}"),
+           (e, delay) => logger.LogError(e, "Relay: the checkpoint {Path} cannot be opened; trying again in {Delay}", checkpoint.Description, delay),
            cancellationToken).ConfigureAwait(false);
         Advance(position);
 
@@ -175,8 +213,8 @@ public sealed class IncidentLifeRelay(
             {
                 await checkpoint.SetAsync(RelayName, target, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 return 0;
-            }, e => new RelayStatus(HealthStatus.Degraded, $"The relay checkpoint {checkpoint.Path} cannot be written: {e.Message}"),
-               (e, delay) => logger.LogError(e, "Relay: the checkpoint {Path} cannot be written; trying again in {Delay}", checkpoint.Path, delay),
+            }, e => new RelayStatus(HealthStatus.Degraded, $"The relay checkpoint {checkpoint.Description} cannot be written: {e.Message}"),
+               (e, delay) => logger.LogError(e, "Relay: the checkpoint {Path} cannot be written; trying again in {Delay}", checkpoint.Description, delay),
                cancellationToken).ConfigureAwait(false);
             position = target;
             _status = new RelayStatus(HealthStatus.Healthy, $"Published up to position {position}.");

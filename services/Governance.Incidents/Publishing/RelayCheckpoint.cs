@@ -4,13 +4,31 @@ using static Governance.EventStore.SqliteStatements;
 
 namespace Governance.Incidents.Publishing;
 
+/// <summary>How far each relay has published, one row per relay name; read when a relay takes its lease, written after each page.</summary>
+public interface IRelayCheckpoint : IAsyncDisposable
+{
+    /// <summary>Where it is kept, for logs and health.</summary>
+    string Description { get; }
+
+    /// <summary>Why it was started afresh when it was opened, if it was.</summary>
+    string? ResetReason { get; }
+
+    Task OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>The position the relay has published up to; 0 when it never published.</summary>
+    Task<long> GetAsync(string relayName, CancellationToken cancellationToken);
+
+    /// <summary>Records that everything up to <paramref name="position"/> was accepted by the broker.</summary>
+    Task SetAsync(string relayName, long position, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
 /// <summary>
-/// How far each relay has published, one row per relay name, in its own SQLite file beside the event store
+/// The relay checkpoint of the embedded store, in its own SQLite file beside the event store
 /// (data/relay.db). Its own file so it never waits for the event store's write lock. Losing it costs only a
 /// republish from an earlier position, which consumers absorb (they keep the highest incident version), so an
 /// unreadable file is started afresh rather than stopping the relay.
 /// </summary>
-public sealed class RelayCheckpoint(string path) : IAsyncDisposable
+public sealed class RelayCheckpoint(string path) : IRelayCheckpoint
 {
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
@@ -26,6 +44,8 @@ public sealed class RelayCheckpoint(string path) : IAsyncDisposable
     private readonly SqliteSerialConnection _connection = new($"the relay checkpoint {System.IO.Path.GetFullPath(path)}");
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public string Description => Path;
 
     /// <summary>Why the file was started afresh when it was opened, if it was.</summary>
     public string? ResetReason { get; private set; }

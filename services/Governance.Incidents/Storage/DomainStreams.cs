@@ -13,9 +13,13 @@ public sealed class DomainStreams(IEventStore store)
     /// <summary>The global position of the last event this process appended: what its own readers must have seen.</summary>
     public long LastAppendedPosition => Volatile.Read(ref _lastAppendedPosition);
 
-    public async Task<(IReadOnlyList<IDomainEvent> Events, long Version)> ReadAsync(string streamId, CancellationToken cancellationToken)
+    public Task<(IReadOnlyList<IDomainEvent> Events, long Version)> ReadAsync(string streamId, CancellationToken cancellationToken) =>
+        ReadAsync(streamId, 1, cancellationToken);
+
+    /// <summary>The stream's events from <paramref name="fromVersion"/> on, and the version of the last one read (0 when none).</summary>
+    public async Task<(IReadOnlyList<IDomainEvent> Events, long Version)> ReadAsync(string streamId, long fromVersion, CancellationToken cancellationToken)
     {
-        var recorded = await store.ReadStreamAsync(streamId, 1, int.MaxValue, cancellationToken).ConfigureAwait(false);
+        var recorded = await store.ReadStreamAsync(streamId, fromVersion, int.MaxValue, cancellationToken).ConfigureAwait(false);
         var events = new IDomainEvent[recorded.Count];
         for (var i = 0; i < recorded.Count; i++)
         {

@@ -13,7 +13,9 @@ namespace Governance.Incidents.Storage;
 /// <summary>
 /// The one way into incident streams. Commands to one incident run one at a time in this process (a striped lock)
 /// and decide on cached state; the append expects the version the state was folded to, so a write from anywhere
-/// else (another replica, the CLI) surfaces as a conflict and is decided again on fresh state, never lost.
+/// else (another replica, the CLI) surfaces as a conflict and is decided again on fresh state, never lost. On a store
+/// shared by replicas, a read also asks the store for events after the cached version, so a replica never answers
+/// an incident older than what another replica has already written and answered.
 /// </summary>
 public sealed class IncidentStore(DomainStreams streams, IOptions<IncidentsOptions> options)
 {
@@ -21,6 +23,10 @@ public sealed class IncidentStore(DomainStreams streams, IOptions<IncidentsOptio
 
     private readonly KeyedLock _locks = new();
     private readonly LruCache<string, Incident> _cache = new(options.Value.IncidentCacheCapacity);
+
+    // With the embedded store this process is the only writer, and its cache is the truth; one indexed query per read
+    // is the price of read-your-writes across replicas.
+    private readonly bool _sharedStore = options.Value.Store.ResolvedProvider != StoreProvider.Sqlite;
 
     internal KeyedLock Locks => _locks;
 
@@ -37,7 +43,7 @@ public sealed class IncidentStore(DomainStreams streams, IOptions<IncidentsOptio
     {
         if (!fresh && _cache.TryGet(incidentId, out var cached))
         {
-            return cached;
+            return _sharedStore ? await CatchUpUnlockedAsync(cached, cancellationToken).ConfigureAwait(false) : cached;
         }
         var (events, _) = await streams.ReadAsync(StreamNames.Incident(incidentId), cancellationToken).ConfigureAwait(false);
         if (events.Count == 0)
@@ -47,6 +53,18 @@ public sealed class IncidentStore(DomainStreams streams, IOptions<IncidentsOptio
         }
         var incident = IncidentDecider.Fold(events.Cast<IIncidentEvent>())!;
         _cache.Set(incidentId, incident);
+        return incident;
+    }
+
+    private async Task<Incident> CatchUpUnlockedAsync(Incident cached, CancellationToken cancellationToken)
+    {
+        var (newer, _) = await streams.ReadAsync(StreamNames.Incident(cached.Id), cached.Version + 1, cancellationToken).ConfigureAwait(false);
+        if (newer.Count == 0)
+        {
+            return cached;
+        }
+        var incident = newer.Cast<IIncidentEvent>().Aggregate(cached, IncidentDecider.Apply);
+        _cache.Set(incident.Id, incident);
         return incident;
     }
 

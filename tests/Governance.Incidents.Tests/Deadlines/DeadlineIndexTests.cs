@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Governance.Incidents.Tests.Deadlines;
 
-/// <summary>The due-time index on real SQLite files in a temporary folder.</summary>
+/// <summary>The due-time index on real SQLite files in a temporary folder: the shared scenarios, then what only a file has.</summary>
 public sealed class DeadlineIndexTests : IDisposable
 {
     private static readonly DateTimeOffset Monday = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
@@ -33,81 +33,19 @@ public sealed class DeadlineIndexTests : IDisposable
     }
 
     [Fact]
-    public async Task GivenRowsAndCheckpointApplied_WhenReopened_ThenBothAreThere()
-    {
-        await using (var index = await OpenAsync())
-        {
-            Assert.Equal(0, await index.GetCheckpointAsync(default));
-            await index.ApplyAsync([new("inc-1", [Alarm("inc-1", DeadlineKind.Sign, AlarmLevel.Warning, 96), Alarm("inc-1", DeadlineKind.Sign, AlarmLevel.Overdue, 120)])],
-                ["inc-9"], 7, default);
-        }
-
-        await using var reopened = await OpenAsync();
-        Assert.Null(reopened.RebuildReason);
-        Assert.Equal(7, await reopened.GetCheckpointAsync(default));
-        Assert.Equal([Alarm("inc-1", DeadlineKind.Sign, AlarmLevel.Warning, 96), Alarm("inc-1", DeadlineKind.Sign, AlarmLevel.Overdue, 120)],
-            await reopened.GetAlarmsAsync("inc-1", default));
-        Assert.Equal(["inc-9"], await reopened.GetDeferredAsync(default));
-        Assert.Equal([Alarm("inc-1", DeadlineKind.Sign, AlarmLevel.Warning, 96)], await reopened.GetDueAsync(Monday.AddMinutes(100), 10, default));
-        Assert.Equal(Monday.AddMinutes(120), await reopened.GetNextDueAfterAsync(Monday.AddMinutes(100), default));
-        Assert.Null(await reopened.GetNextDueAfterAsync(Monday.AddMinutes(120), default));
-    }
+    public Task GivenRowsAndCheckpointApplied_WhenReopened_ThenBothAreThere() => DeadlineIndexScenarios.GivenRowsAndCheckpointApplied_WhenReopened_ThenBothAreThere(async () => await OpenAsync());
 
     [Fact]
-    public async Task GivenAnIncidentsRows_WhenReplaced_ThenOnlyTheNewRowsRemain_AndAnEmptyListClearsThem()
-    {
-        await using var index = await OpenAsync();
-        await index.ApplyAsync([new("inc-1", [Alarm("inc-1", DeadlineKind.Sign, AlarmLevel.Warning, 96)]), new("inc-2", [Alarm("inc-2", DeadlineKind.Handle, AlarmLevel.Overdue, 500)])], [], 3, default);
-
-        await index.ApplyAsync([new("inc-1", [Alarm("inc-1", DeadlineKind.Handle, AlarmLevel.Warning, 400)])], [], 5, default);
-        Assert.Equal([Alarm("inc-1", DeadlineKind.Handle, AlarmLevel.Warning, 400)], await index.GetAlarmsAsync("inc-1", default));
-
-        await index.ApplyAsync([new("inc-2", [])], [], 6, default);
-        Assert.Empty(await index.GetAlarmsAsync("inc-2", default));
-        Assert.Equal(6, await index.GetCheckpointAsync(default));
-    }
+    public Task GivenAnIncidentsRows_WhenReplaced_ThenOnlyTheNewRowsRemain_AndAnEmptyListClearsThem() => DeadlineIndexScenarios.GivenAnIncidentsRows_WhenReplaced_ThenOnlyTheNewRowsRemain_AndAnEmptyListClearsThem(async () => await OpenAsync());
 
     [Fact]
-    public async Task GivenAnApplyThatFailsPartWay_WhenReopened_ThenNeitherItsRowsNorItsCheckpointWereKept()
-    {
-        await using (var index = await OpenAsync())
-        {
-            await index.ApplyAsync([new("inc-1", [Alarm("inc-1", DeadlineKind.Sign, AlarmLevel.Warning, 96)])], [], 4, default);
-
-            // inc-1's rows are deleted and inc-2's first row inserted before the duplicate key fails the transaction.
-            var duplicate = Alarm("inc-2", DeadlineKind.Sign, AlarmLevel.Overdue, 120);
-            await Assert.ThrowsAsync<SqliteException>(() =>
-                index.ApplyAsync([new("inc-1", []), new("inc-2", [duplicate, duplicate])], [], 9, default));
-        }
-
-        await using var reopened = await OpenAsync();
-        Assert.Equal(4, await reopened.GetCheckpointAsync(default));
-        Assert.Equal([Alarm("inc-1", DeadlineKind.Sign, AlarmLevel.Warning, 96)], await reopened.GetAlarmsAsync("inc-1", default));
-        Assert.Empty(await reopened.GetAlarmsAsync("inc-2", default));
-    }
+    public Task GivenAnApplyThatFailsPartWay_WhenReopened_ThenNeitherItsRowsNorItsCheckpointWereKept() => DeadlineIndexScenarios.GivenAnApplyThatFailsPartWay_WhenReopened_ThenNeitherItsRowsNorItsCheckpointWereKept(async () => await OpenAsync());
 
     [Fact]
-    public async Task GivenACheckpoint_WhenAnApplyWouldMoveItBack_ThenItIsRefused()
-    {
-        await using var index = await OpenAsync();
-        await index.ApplyAsync([], [], 10, default);
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => index.ApplyAsync([new("inc-1", [Alarm("inc-1", DeadlineKind.Sign, AlarmLevel.Warning, 1)])], [], 9, default));
-        Assert.Empty(await index.GetAlarmsAsync("inc-1", default));
-    }
+    public Task GivenACheckpoint_WhenAnApplyWouldMoveItBack_ThenItIsRefused() => DeadlineIndexScenarios.GivenACheckpoint_WhenAnApplyWouldMoveItBack_ThenItIsRefused(async () => await OpenAsync());
 
     [Fact]
-    public async Task GivenARowMovedByTheProjection_WhenTheOldDueTimeIsRemoved_ThenTheMovedRowStays()
-    {
-        await using var index = await OpenAsync();
-        var old = Alarm("inc-1", DeadlineKind.Handle, AlarmLevel.Overdue, 480);
-        var moved = old with { DueAt = old.DueAt.AddDays(2) };
-        await index.ApplyAsync([new("inc-1", [moved])], [], 2, default);
-
-        Assert.False(await index.RemoveAsync(old, default));
-        Assert.True(await index.RemoveAsync(moved, default));
-        Assert.Empty(await index.GetAlarmsAsync("inc-1", default));
-    }
+    public Task GivenARowMovedByTheProjection_WhenTheOldDueTimeIsRemoved_ThenTheMovedRowStays() => DeadlineIndexScenarios.GivenARowMovedByTheProjection_WhenTheOldDueTimeIsRemoved_ThenTheMovedRowStays(async () => await OpenAsync());
 
     [Fact]
     public async Task GivenTheFileWasDeleted_WhenOpened_ThenAnEmptyIndexAtPositionZero()

@@ -62,7 +62,7 @@ public sealed class DeadlineSchedulerTests : IAsyncDisposable
             var index = new SqliteDeadlineIndex(Path.Combine(folder, "deadlines.db"));
             // Opened here so the test can look into it before the scheduler's first pass (which opens it too).
             await index.OpenAsync(default);
-            var scheduler = new DeadlineScheduler(store, incidents, index, Calendar, clock, options, NullLogger<DeadlineScheduler>.Instance);
+            var scheduler = new DeadlineScheduler(store, incidents, index, new InProcessLease(), Calendar, clock, options, NullLogger<DeadlineScheduler>.Instance);
             return new World(store, incidents, index, scheduler);
         }
 

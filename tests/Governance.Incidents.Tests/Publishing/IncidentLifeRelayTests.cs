@@ -43,7 +43,7 @@ public sealed class IncidentLifeRelayTests : IAsyncLifetime
 
     private async Task<IncidentLifeRelay> StartRelayAsync(bool enabled = true)
     {
-        _relay = new IncidentLifeRelay(_store, _checkpoint, _publisher, Options.Create(new PubSubOptions()),
+        _relay = new IncidentLifeRelay(_store, _checkpoint, _publisher, new InProcessLease(), Options.Create(new PubSubOptions()),
             Options.Create(new RelayOptions { Enabled = enabled, BatchSize = 2, MaxRetryDelay = TimeSpan.FromMilliseconds(100) }),
             TimeProvider.System, NullLogger<IncidentLifeRelay>.Instance);
         await _relay.StartAsync(CancellationToken.None);

@@ -1,9 +1,13 @@
 using System.Net;
 using Governance.Grpc;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace Governance.Standalone;
+namespace Governance.ServiceDefaults;
 
 /// <summary>
 /// Two listeners: gRPC over cleartext HTTP/2 (h2c needs an HTTP/2-only endpoint, or Kestrel falls back to
@@ -25,8 +29,11 @@ public static class Ports
         return builder;
     }
 
-    /// <summary>Prints where to call, once the ports are bound (port 0 in tests resolves to real numbers here).</summary>
-    public static void AnnounceAddresses(this WebApplication app)
+    /// <summary>
+    /// Prints where to call, once the ports are bound (port 0 in tests resolves to real numbers here). Tests and
+    /// scripts read this line, so its shape stays: "Governance {name} ready. gRPC (h2c): … HTTP …".
+    /// </summary>
+    public static void AnnounceAddresses(this WebApplication app, string name)
     {
         app.Lifetime.ApplicationStarted.Register(() =>
         {
@@ -34,7 +41,7 @@ public static class Ports
             var list = addresses.ToList();
             var grpc = list.ElementAtOrDefault(0);
             var http = list.ElementAtOrDefault(1);
-            Console.WriteLine($"Governance standalone ready. gRPC (h2c): {grpc}  HTTP (health: /health, /alive): {http}");
+            Console.WriteLine($"Governance {name} ready. gRPC (h2c): {grpc}  HTTP (health: /health, /alive): {http}");
         });
     }
 }

@@ -1,0 +1,4 @@
+using Governance.Analytics.Host;
+
+var app = AnalyticsHostApp.Create(args);
+await app.RunAsync();

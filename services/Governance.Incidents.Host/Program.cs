@@ -1,0 +1,4 @@
+using Governance.Incidents.Host;
+
+var app = IncidentsHostApp.Create(args);
+await app.RunAsync();
