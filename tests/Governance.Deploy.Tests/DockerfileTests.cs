@@ -24,6 +24,9 @@ public partial class DockerfileTests
     public void Builds_in_stages_and_runs_the_published_host_as_a_non_root_user(string appId, string project)
     {
         var projectPath = $"services/{project}/{project}.csproj";
+        // The image runs {project}.dll: the project must exist and keep its default assembly name.
+        var projectFile = File.ReadAllText(Path.Combine(RepositoryPaths.Root, projectPath));
+        Assert.DoesNotContain("<AssemblyName>", projectFile, StringComparison.Ordinal);
         var stages = Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "services", project, "Dockerfile")));
         Assert.True(stages.Count >= 2, $"{project}/Dockerfile has {stages.Count} stage(s); the SDK must not ship in the runtime image");
         var runtime = stages[^1];

@@ -56,6 +56,7 @@ public class TyeTests
         foreach (var service in Projects)
         {
             var project = service.Str("project")!;
+            Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, project)), $"tye.yaml runs {project}, which does not exist");
             var dockerfile = SourceFiles.DockerfileOf(project);
             Assert.True(File.Exists(dockerfile), $"{project} has no Dockerfile beside it");
             Assert.Contains($"dotnet publish {project} ", File.ReadAllText(dockerfile), StringComparison.Ordinal);
