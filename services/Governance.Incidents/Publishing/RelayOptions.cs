@@ -6,8 +6,8 @@ public sealed class RelayOptions
     public const string SectionName = "PubSub:Relay";
 
     /// <summary>
-    /// Whether this process publishes the log. Exactly one process of a deployment should: each enabled replica
-    /// publishes everything (consumers would absorb the duplicates, the broker would carry them twice).
+    /// Whether this process may publish the log. Enabled replicas on one store take turns through the relay lease, so
+    /// only one publishes at a time; turning it off keeps a replica out of the election altogether.
     /// </summary>
     public bool Enabled { get; set; } = true;
 

@@ -39,11 +39,16 @@ public sealed class IncidentStore(DomainStreams streams, IOptions<IncidentsOptio
         return incident is not null;
     }
 
-    internal async Task<Incident?> LoadUnlockedAsync(string incidentId, bool fresh, CancellationToken cancellationToken)
+    /// <summary>
+    /// The incident from the cache or its stream (<paramref name="fresh"/>: the stream). With <paramref name="catchUp"/>,
+    /// on a shared store, what other replicas appended after the cached version is read too. Commands need not: their
+    /// append expects the cached version, so a newer one surfaces as a conflict anyway.
+    /// </summary>
+    internal async Task<Incident?> LoadUnlockedAsync(string incidentId, bool fresh, CancellationToken cancellationToken, bool catchUp = false)
     {
         if (!fresh && _cache.TryGet(incidentId, out var cached))
         {
-            return _sharedStore ? await CatchUpUnlockedAsync(cached, cancellationToken).ConfigureAwait(false) : cached;
+            return catchUp && _sharedStore ? await CatchUpUnlockedAsync(cached, cancellationToken).ConfigureAwait(false) : cached;
         }
         var (events, _) = await streams.ReadAsync(StreamNames.Incident(incidentId), cancellationToken).ConfigureAwait(false);
         if (events.Count == 0)
@@ -68,11 +73,12 @@ public sealed class IncidentStore(DomainStreams streams, IOptions<IncidentsOptio
         return incident;
     }
 
+    /// <summary>The incident as stored now (on a shared store, including what other replicas wrote); null when it does not exist.</summary>
     public async Task<Incident?> GetAsync(string incidentId, CancellationToken cancellationToken)
     {
         using (await _locks.AcquireAsync(incidentId, cancellationToken).ConfigureAwait(false))
         {
-            return await LoadUnlockedAsync(incidentId, fresh: false, cancellationToken).ConfigureAwait(false);
+            return await LoadUnlockedAsync(incidentId, fresh: false, cancellationToken, catchUp: true).ConfigureAwait(false);
         }
     }
 
