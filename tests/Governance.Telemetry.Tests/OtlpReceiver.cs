@@ -52,7 +52,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
     private readonly ConcurrentQueue<ReceivedPoint> _points = new();
     private readonly ConcurrentQueue<string> _refused = new();
-    private long _logExports;
+    private readonly ConcurrentDictionary<string, long> _logRecordsByService = new(StringComparer.Ordinal);
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -66,7 +66,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Requests answered with something other than 200, and why.</summary>
     public IReadOnlyList<string> Refused => [.. _refused];
 
-    public long LogExports => Interlocked.Read(ref _logExports);
+    /// <summary>The services whose logs arrived (the receiver keeps no more of a log than whose it is).</summary>
+    public IReadOnlyCollection<string> LogServices => [.. _logRecordsByService.Keys];
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -77,7 +78,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
         var receiver = new OtlpReceiver(app);
         app.MapPost("/v1/traces", context => receiver.ReceiveAsync(context, ExportTraceServiceRequest.Parser, receiver.Take, new ExportTraceServiceResponse()));
         app.MapPost("/v1/metrics", context => receiver.ReceiveAsync(context, ExportMetricsServiceRequest.Parser, receiver.Take, new ExportMetricsServiceResponse()));
-        app.MapPost("/v1/logs", context => receiver.ReceiveAsync(context, ExportLogsServiceRequest.Parser, _ => Interlocked.Increment(ref receiver._logExports), new ExportLogsServiceResponse()));
+        app.MapPost("/v1/logs", context => receiver.ReceiveAsync(context, ExportLogsServiceRequest.Parser, receiver.Take, new ExportLogsServiceResponse()));
         await app.StartAsync();
         receiver.Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         return receiver;
@@ -169,6 +170,14 @@ public sealed class OtlpReceiver : IAsyncDisposable
                     _points.Enqueue(new ReceivedPoint(service, metric.Name, metric.Unit, Attributes(attributes), value));
                 }
             }
+        }
+    }
+
+    private void Take(ExportLogsServiceRequest request)
+    {
+        foreach (var resourceLogs in request.ResourceLogs)
+        {
+            _logRecordsByService.AddOrUpdate(ServiceName(resourceLogs.Resource), 1, (_, n) => n + 1);
         }
     }
 

@@ -64,6 +64,10 @@ public sealed class ReportTraceTests(TwoServicesExportingOtlp world, ITestOutput
         Assert.Contains(points, p => p.Metric == "governance.reports" && p.Value >= 1);
         Assert.Equal("{position}", points.First(p => p.Metric == "governance.relay.lag").Unit);
         Assert.All(points.Where(p => p.Metric == "governance.analytics.projection.lag"), p => Assert.Equal(("analytics", "s"), (p.Service, p.Unit)));
+        // Logs go the same way (the receiver keeps only whose they are): from settings given as environment variables
+        // to the incident host and as command-line settings to the analytics host.
+        await TestDaprSidecar.WaitUntilAsync(() => world.Receiver.LogServices.Contains("incidents") && world.Receiver.LogServices.Contains("analytics"),
+            $"logs from both services; from: {string.Join(", ", world.Receiver.LogServices)}");
 
         List<string> Missing()
         {

@@ -13,7 +13,9 @@ namespace Governance.Telemetry.Tests;
 /// <see cref="TestDaprSidecar"/> that delivers to the analytics host, one development signing key for both, and each
 /// exporting OTLP/HTTP (protobuf) to one <see cref="OtlpReceiver"/> under its own service.name. Separate processes
 /// matter: two tracer providers in one process would each see both services' spans. Spans go out every 200 ms and
-/// metrics every 500 ms, by the SDK's own variables; nothing in the services is set for the test.
+/// metrics every 500 ms, by the SDK's own variables; nothing in the services is set for the test. The incident host
+/// gets them as environment variables, as a deployment sets them; the analytics host as command-line settings, which
+/// ServiceDefaults hands to the SDK like the environment.
 /// </summary>
 public sealed class TwoServicesExportingOtlp : IAsyncLifetime
 {
@@ -56,12 +58,15 @@ public sealed class TwoServicesExportingOtlp : IAsyncLifetime
             "--PubSub:Mode=Dapr",
             $"--PubSub:DaprHttpEndpoint={Sidecar.Address}",
             $"--Auth:SigningKeyFile={keyFile}",
+            // The console (which the test reads) stays quiet; the exported logs carry what each host says at start.
             "--Logging:LogLevel:Default=Warning",
+            "--Logging:OpenTelemetry:LogLevel:Default=Information",
         ];
         var incidents = HostProcess.StartAsync("Governance.Incidents.Host",
             [$"--Incidents:DataDirectory={Path.Combine(_directory, "incidents")}", .. common], Otel("incidents"));
         var analytics = HostProcess.StartAsync("Governance.Analytics.Host",
-            [$"--Analytics:DataDirectory={Path.Combine(_directory, "analytics")}", .. common], Otel("analytics"));
+            [$"--Analytics:DataDirectory={Path.Combine(_directory, "analytics")}", .. common, .. Otel("analytics").Select(s => $"--{s.Key}={s.Value}")],
+            new Dictionary<string, string>());
         try
         {
             await Task.WhenAll(incidents, analytics);
