@@ -9,6 +9,7 @@ using Governance.Contracts.V1;
 using Governance.Incidents.Publishing;
 using Governance.PubSub;
 using Governance.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit;
@@ -69,6 +70,26 @@ public sealed class TraceContextTests
         var message = Assert.Single(sidecar.Messages("topic-a"));
         Assert.Equal(span.Id, (string?)System.Text.Json.Nodes.JsonNode.Parse(message.Json)!["traceparent"]);
         Assert.Equal(span.Id, Assert.Single(sidecar.PublishRequests).TraceParent);
+    }
+
+    [Fact]
+    public async Task GivenAListener_WhenTheEmbeddedBrokerDeliversAnEvent_ThenTheSubscriberRunsUnderItsProducerSpanAndTheEventNamesIt()
+    {
+        using var spans = new Spans(PubSubTelemetry.Name);
+        var services = new ServiceCollection();
+        services.AddSingleton(Options.Create(new PubSubOptions()));
+        services.AddCloudEventSubscription<RecordingSubscriber>("/incidents");
+        await using var provider = services.BuildServiceProvider();
+        var broker = new EmbeddedBroker(provider.GetRequiredService<CloudEventSubscriptions>(), NullLogger<EmbeddedBroker>.Instance);
+        var id = Guid.NewGuid().ToString("N");
+
+        await broker.PublishAsync(IntegrationTopics.IncidentLife, [Cloud(Reported(id), StoredTraceParent)], CancellationToken.None);
+
+        var span = Assert.Single(spans.Stopped, s => (string?)s.GetTagItem("cloudevents.event_subject") == id);
+        Assert.Equal(("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"), (span.TraceId.ToHexString(), span.ParentSpanId.ToHexString()));
+        Assert.Equal("embedded", span.GetTagItem("messaging.system"));
+        var (traceParent, current) = Assert.Single(provider.GetRequiredService<RecordingSubscriber>().Seen);
+        Assert.Equal((span.Id, span.Id), (traceParent, current));
     }
 
     [Fact]
@@ -174,6 +195,20 @@ public sealed class TraceContextTests
             {
             }
         });
+    }
+
+    /// <summary>Records, per delivery, the event's traceparent and the span current while the handler runs.</summary>
+    private sealed class RecordingSubscriber : ICloudEventHandler
+    {
+        private readonly ConcurrentQueue<(string? TraceParent, string? Current)> _seen = new();
+
+        public IReadOnlyList<(string? TraceParent, string? Current)> Seen => [.. _seen];
+
+        public Task<DeliveryOutcome> HandleAsync(CloudEvent cloudEvent, CancellationToken cancellationToken)
+        {
+            _seen.Enqueue((cloudEvent.TraceParent, Activity.Current?.Id));
+            return Task.FromResult(DeliveryOutcome.Success);
+        }
     }
 
     private sealed class Started<T>(T value, Func<Task> stop) : IAsyncDisposable
