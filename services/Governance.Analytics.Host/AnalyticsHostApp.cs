@@ -24,7 +24,7 @@ public static class AnalyticsHostApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         configureServices?.Invoke(builder.Services);
-        builder.AddServiceDefaults();
+        builder.AddServiceDefaults(AppId);
         builder.AddGovernancePubSub();
         builder.Services.AddOptions<PubSubOptions>().Validate(
             o => PubSubOptions.ParseMode(o.Mode) != PubSubMode.Embedded,

@@ -17,7 +17,7 @@ public static class IncidentsHostApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         configureServices?.Invoke(builder.Services);
-        builder.AddServiceDefaults();
+        builder.AddServiceDefaults(AppId);
         builder.AddGovernancePubSub();
         builder.AddIncidents();
         builder.ListenOnGovernancePorts();

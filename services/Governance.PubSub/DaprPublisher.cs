@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
@@ -67,6 +68,7 @@ public sealed class DaprPublisher : IEventPublisher, IDisposable
 
     private async Task PublishOneAsync(string topic, CloudEvent cloudEvent, CancellationToken cancellationToken)
     {
+        using var activity = PubSubTelemetry.StartPublish(topic, "dapr", cloudEvent, out cloudEvent);
         var path = $"v1.0/publish/{Uri.EscapeDataString(_options.Name)}/{Uri.EscapeDataString(topic)}";
         if (cloudEvent.Subject is { Length: > 0 } subject)
         {
@@ -80,17 +82,41 @@ public sealed class DaprPublisher : IEventPublisher, IDisposable
         {
             request.Headers.TryAddWithoutValidation(PubSubOptions.ApiTokenHeader, token);
         }
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        // 204 is "message delivered" in the current reference; releases before 1.0 answered 200 for the same.
-        if (response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.OK)
+        // The sidecar starts its own spans from the request's trace context, not from the event's attribute: both name
+        // the same span, so Dapr's spans and the delivery to subscribers stay in the event's trace.
+        if (cloudEvent.TraceParent is { } traceParent)
         {
-            return;
+            request.Headers.TryAddWithoutValidation("traceparent", traceParent);
+            if (!string.IsNullOrEmpty(cloudEvent.TraceState))
+            {
+                request.Headers.TryAddWithoutValidation("tracestate", cloudEvent.TraceState);
+            }
         }
-        var body = await ReadSomeAsync(response, cancellationToken).ConfigureAwait(false);
-        _logger.LogDebug("Dapr refused {EventId}: {Status} {Body}", cloudEvent.Id, (int)response.StatusCode, body);
-        throw new DaprPublishException(
-            $"The Dapr sidecar at {Endpoint} refused to publish {cloudEvent.Id} ({cloudEvent.Type}) to {_options.Name}/{topic}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}. {body}",
-            response.StatusCode);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+        using (response)
+        {
+            activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            // 204 is "message delivered" in the current reference; releases before 1.0 answered 200 for the same.
+            if (response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.OK)
+            {
+                return;
+            }
+            activity?.SetStatus(ActivityStatusCode.Error);
+            var body = await ReadSomeAsync(response, cancellationToken).ConfigureAwait(false);
+            _logger.LogDebug("Dapr refused {EventId}: {Status} {Body}", cloudEvent.Id, (int)response.StatusCode, body);
+            throw new DaprPublishException(
+                $"The Dapr sidecar at {Endpoint} refused to publish {cloudEvent.Id} ({cloudEvent.Type}) to {_options.Name}/{topic}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}. {body}",
+                response.StatusCode);
+        }
     }
 
     /// <summary>Enough of an error body to say what is wrong (Dapr sends a small JSON with errorCode and message).</summary>

@@ -60,6 +60,10 @@ public sealed class EmbeddedBroker(CloudEventSubscriptions subscriptions, ILogge
             logger.LogDebug("Embedded pub/sub: {Count} events on {Topic}, which has no subscribers", events.Count, topic);
             return Task.CompletedTask;
         }
+        if (PubSubTelemetry.Source.HasListeners())
+        {
+            return Task.WhenAll(events.Select(e => PublishTracedAsync(topic, e, targets, cancellationToken)));
+        }
         var deliveries = new List<Task>(events.Count * targets.Count);
         foreach (var cloudEvent in events)
         {
@@ -70,6 +74,24 @@ public sealed class EmbeddedBroker(CloudEventSubscriptions subscriptions, ILogge
             }
         }
         return Task.WhenAll(deliveries);
+    }
+
+    /// <summary>
+    /// One event under its producer span, which lasts until every subscriber settled it (as a broker's accept would)
+    /// and is the current span while the subscribers' handlers run, as the delivery request is in Dapr mode.
+    /// </summary>
+    private async Task PublishTracedAsync(string topic, CloudEvent cloudEvent, IReadOnlyList<CloudEventSubscription> targets, CancellationToken cancellationToken)
+    {
+        using var activity = PubSubTelemetry.StartPublish(topic, "embedded", cloudEvent with { Topic = topic }, out var delivered);
+        try
+        {
+            await Task.WhenAll(targets.Select(s => DeliverAsync(s, delivered, cancellationToken))).ConfigureAwait(false);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            throw;
+        }
     }
 
     private async Task DeliverAsync(CloudEventSubscription subscription, CloudEvent cloudEvent, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ public static class StandaloneApp
         });
         ShareDataDirectory(builder.Configuration);
         configureServices?.Invoke(builder.Services);
-        builder.AddServiceDefaults();
+        builder.AddServiceDefaults("standalone");
         builder.AddGovernancePubSub();
         builder.AddIncidents();
         builder.AddAnalytics();

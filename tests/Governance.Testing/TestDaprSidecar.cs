@@ -29,8 +29,9 @@ public sealed record TestDaprSidecarOptions
     public TimeSpan RedeliveryDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 }
 
-/// <summary>A publish request as the sidecar received it.</summary>
-public sealed record SidecarPublishRequest(string PubSubName, string Topic, IReadOnlyDictionary<string, string> Query, string? ContentType, string? ApiToken, int Status);
+/// <summary>A publish request as the sidecar received it (with the traceparent header daprd would start its span from).</summary>
+public sealed record SidecarPublishRequest(string PubSubName, string Topic, IReadOnlyDictionary<string, string> Query, string? ContentType, string? ApiToken, int Status,
+    string? TraceParent = null);
 
 /// <summary>A message on one of the sidecar's topics, as it will be delivered (with the attributes Dapr adds).</summary>
 public sealed record SidecarMessage(string PubSubName, string Topic, string Id, string Type, string Json, IReadOnlyDictionary<string, string> Metadata);
@@ -215,12 +216,13 @@ public sealed class TestDaprSidecar : IAsyncDisposable
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         var token = context.Request.Headers["dapr-api-token"].FirstOrDefault();
         var contentType = context.Request.ContentType;
+        var traceParent = context.Request.Headers["traceparent"].FirstOrDefault();
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
 
         async Task AnswerAsync(int status, string? errorCode = null, string? message = null)
         {
-            _publishes.Enqueue(new SidecarPublishRequest(pubsub, topic, query, contentType, token, status));
+            _publishes.Enqueue(new SidecarPublishRequest(pubsub, topic, query, contentType, token, status, traceParent));
             context.Response.StatusCode = status;
             if (errorCode is not null)
             {

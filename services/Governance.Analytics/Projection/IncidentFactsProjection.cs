@@ -136,6 +136,14 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
 
     public async Task<DeliveryOutcome> HandleAsync(CloudEvent cloudEvent, CancellationToken cancellationToken)
     {
+        using var activity = AnalyticsTelemetry.StartProjection(cloudEvent);
+        var outcome = await HandleDeliveryAsync(cloudEvent, cancellationToken).ConfigureAwait(false);
+        AnalyticsTelemetry.EndProjection(activity, outcome);
+        return outcome;
+    }
+
+    private async Task<DeliveryOutcome> HandleDeliveryAsync(CloudEvent cloudEvent, CancellationToken cancellationToken)
+    {
         var lifeEvent = IncidentLifeEvents.Parse(cloudEvent, out var problem);
         if (lifeEvent is null)
         {
@@ -150,7 +158,11 @@ public sealed class IncidentFactsProjection : ICloudEventHandler, IAnalyticsView
         }
         try
         {
-            await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var (applied, _) = await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (applied > 0)
+            {
+                AnalyticsTelemetry.RecordLag(lifeEvent, _time.GetUtcNow());
+            }
             return DeliveryOutcome.Success;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -48,7 +48,7 @@ internal abstract class ServerCallHandler
         response.Headers[GrpcProtocol.AcceptEncodingHeader] = AcceptEncoding;
 
         var call = new ServerCallContext(httpContext, MethodPath, Logger);
-        using var activity = GrpcDiagnostics.ActivitySource.StartActivity(SpanName, ActivityKind.Server);
+        using var activity = StartSpan(httpContext);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("rpc.system", "grpc");
@@ -87,6 +87,28 @@ internal abstract class ServerCallHandler
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The call's server span. ASP.NET Core's hosting normally started the request's activity from the caller's
+    /// traceparent already, and this span is its child; when it did not (nothing listens to Microsoft.AspNetCore and
+    /// it logs nothing), the span continues the caller's trace itself, so a client's trace is never cut here.
+    /// </summary>
+    private Activity? StartSpan(HttpContext httpContext)
+    {
+        var source = GrpcDiagnostics.ActivitySource;
+        if (!source.HasListeners())
+        {
+            return null;
+        }
+        if (Activity.Current is null
+            && httpContext.Request.Headers.TryGetValue("traceparent", out var traceParent)
+            && ActivityContext.TryParse(traceParent.ToString(), httpContext.Request.Headers["tracestate"].ToString() is { Length: > 0 } state ? state : null,
+                isRemote: true, out var parent))
+        {
+            return source.StartActivity(SpanName, ActivityKind.Server, parent);
+        }
+        return source.StartActivity(SpanName, ActivityKind.Server);
     }
 
     /// <summary>Runs the method; returns the status that ended the call, or throws for the caller to map.</summary>

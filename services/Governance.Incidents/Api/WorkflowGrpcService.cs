@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Governance.Contracts.V1;
 using WorkingCalendar = Governance.Domain.Calendar.WorkingCalendar;
 using Governance.Domain.Incidents;
@@ -192,18 +194,31 @@ public sealed class WorkflowGrpcService(IncidentStore incidents, RegistryCache r
         string incidentId,
         long expectedVersion,
         Action<Caller, Incident> authorize,
-        Func<Caller, Incident, DateTimeOffset, IIncidentCommand> command)
+        Func<Caller, Incident, DateTimeOffset, IIncidentCommand> command,
+        [CallerMemberName] string commandName = "")
     {
-        var caller = context.RequireCaller();
-        RequireIncidentId(incidentId, "incident_id");
-        if (expectedVersion < 1)
-            throw ReportValidation.Invalid("expected_version is required: the incident's version as you last read it (GetIncident or the last response).");
-        var now = clock.GetUtcNow();
-        return await incidents.ExecuteAsync(incidentId, expectedVersion,
-            state => IncidentDecider.Decide(state, command(caller, state, now), calendar),
-            state => authorize(caller, state),
-            IncidentStore.Metadata(caller.Client, context.Peer),
-            context.CancellationToken).ConfigureAwait(false);
+        // governance.command.duration, named for the RPC; MergeIncident's second write (the back link) is not in it.
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var caller = context.RequireCaller();
+            RequireIncidentId(incidentId, "incident_id");
+            if (expectedVersion < 1)
+                throw ReportValidation.Invalid("expected_version is required: the incident's version as you last read it (GetIncident or the last response).");
+            var now = clock.GetUtcNow();
+            var result = await incidents.ExecuteAsync(incidentId, expectedVersion,
+                state => IncidentDecider.Decide(state, command(caller, state, now), calendar),
+                state => authorize(caller, state),
+                IncidentStore.Metadata(caller.Client, context.Peer),
+                context.CancellationToken).ConfigureAwait(false);
+            IncidentsTelemetry.RecordCommand(commandName, started, result.Changed ? "changed" : "unchanged");
+            return result;
+        }
+        catch (Exception e)
+        {
+            IncidentsTelemetry.RecordCommand(commandName, started, e);
+            throw;
+        }
     }
 
     private static void RequireIncidentId(string incidentId, string field)

@@ -50,6 +50,7 @@ public sealed class IncidentLifeRelay(
     private long _position;
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile RelayStatus _status = new(HealthStatus.Healthy, "The relay has not started yet.");
+    private long _head;
 
     /// <summary>The log position the broker has accepted everything up to (the stored checkpoint).</summary>
     public long Position => Interlocked.Read(ref _position);
@@ -60,6 +61,9 @@ public sealed class IncidentLifeRelay(
 
     /// <summary>Whether this process holds the relay lease and publishes.</summary>
     public bool HoldsLease => _holdsLease;
+
+    /// <summary>Log positions behind the head the relay last read: what governance.relay.lag reports.</summary>
+    internal long Lag => Math.Max(0, Interlocked.Read(ref _head) - Position);
 
     /// <summary>Completes once <see cref="Position"/> has reached <paramref name="position"/>.</summary>
     public async Task WaitForPositionAsync(long position, CancellationToken cancellationToken)
@@ -93,7 +97,8 @@ public sealed class IncidentLifeRelay(
             Subject = message.IncidentId,
             DataContentType = IntegrationTopics.ProtobufContentType,
             Data = message.ToByteArray(),
-            TraceParent = IsTraceParent(record.TraceParent) ? record.TraceParent : null,
+            // A malformed value (from an old build, or written by hand) would be passed on to every consumer's tracer.
+            TraceParent = TraceParents.IsValid(record.TraceParent) ? record.TraceParent : null,
         };
     }
 
@@ -170,6 +175,7 @@ public sealed class IncidentLifeRelay(
            (e, delay) => logger.LogError(e, "Relay: the checkpoint {Path} cannot be opened; trying again in {Delay}", checkpoint.Description, delay),
            cancellationToken).ConfigureAwait(false);
         Advance(position);
+        using var lag = IncidentsTelemetry.TrackRelay(this);
 
         var reader = new IncidentLifeReader(store, _options.StateCacheCapacity);
         while (true)
@@ -187,6 +193,7 @@ public sealed class IncidentLifeRelay(
                 : new RelayStatus(HealthStatus.Degraded, $"The relay cannot read the log after position {from}: {e.Message}"),
                (e, delay) => logger.LogError(e, "Relay: stopped after position {Position}, retrying in {Delay}: {Reason}", from, delay, e.Message),
                cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _head, head);
             var target = page.RecordsRead < _options.BatchSize && !page.StoppedShort ? Math.Max(page.LastPosition, head) : page.LastPosition;
             if (target <= position)
             {
@@ -198,6 +205,8 @@ public sealed class IncidentLifeRelay(
             }
             if (page.Events.Count > 0)
             {
+                // Each event keeps the traceparent of the call that caused it; the publisher makes a producer span per
+                // event as a child of it (PubSubTelemetry.StartPublish says why not one span per page).
                 var events = page.Events.Select(ToCloudEvent).ToList();
                 await RetryAsync(async () =>
                 {
@@ -207,7 +216,7 @@ public sealed class IncidentLifeRelay(
                    (e, delay) => logger.LogWarning("Relay: publishing {Count} events after position {Position} failed ({Reason}); trying again in {Delay}",
                        events.Count, from, e.Message, delay),
                    cancellationToken).ConfigureAwait(false);
-                IncidentsTelemetry.RelayPublished.Add(events.Count);
+                IncidentsTelemetry.RecordRelayed(page.Events, clock.GetUtcNow());
             }
             await RetryAsync(async () =>
             {
@@ -255,10 +264,6 @@ public sealed class IncidentLifeRelay(
             advanced.TrySetResult();
         }
     }
-
-    /// <summary>A W3C traceparent (version 00): what Activity ids look like under the default W3C format.</summary>
-    private static bool IsTraceParent(string? value) =>
-        value is { Length: 55 } && value.StartsWith("00-", StringComparison.Ordinal) && value[35] == '-' && value[52] == '-';
 }
 
 /// <summary>What the relay's health check reports.</summary>

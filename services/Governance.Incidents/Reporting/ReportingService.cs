@@ -30,10 +30,30 @@ public sealed class ReportingService(
 {
     private const int MaxConflictRetries = 5;
 
+    /// <summary>The governance.command tag of a report: the RPC's name, like the workflow commands'.</summary>
+    private const string CommandName = "ReportIncident";
+
     // reporter is who reports, as the token says (subject = reporter_id, and the role it acts in); authorize checks it
     // may report at the routed place, before anything is written; client is the calling client for the audit trail
     // (x-client), the channel when it sent none.
     public async Task<(Incident Incident, bool Created)> ReportAsync(
+        ReportIncidentRequest request, Actor reporter, string? client, string? peer, Action<RoutingOutcome>? authorize, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await ReportTracedAsync(request, reporter, client, peer, authorize, cancellationToken).ConfigureAwait(false);
+            IncidentsTelemetry.RecordCommand(CommandName, started, result.Created ? "created" : "unchanged");
+            return result;
+        }
+        catch (Exception e)
+        {
+            IncidentsTelemetry.RecordCommand(CommandName, started, e);
+            throw;
+        }
+    }
+
+    private async Task<(Incident Incident, bool Created)> ReportTracedAsync(
         ReportIncidentRequest request, Actor reporter, string? client, string? peer, Action<RoutingOutcome>? authorize, CancellationToken cancellationToken)
     {
         using var activity = IncidentsTelemetry.Source.StartActivity("report");
