@@ -40,6 +40,17 @@ public sealed class TestPostgres
             ? null
             : $"PostgreSQL is not installed (no initdb in /usr/lib/postgresql/*/bin or on PATH); install it with `{InstallCommand}`.";
 
+    public const string PostgisInstallCommand = "apt-get install -y postgresql-postgis";
+
+    /// <summary>Why PostGIS tests are skipped here (PostgreSQL or its PostGIS extension missing), or null when they run.</summary>
+    public static string? PostgisSkipReason =>
+        SkipReason ?? (Environment.GetEnvironmentVariable(RequireVariable) == "1" || HasPostgis
+            ? null
+            : $"PostGIS is not installed for this PostgreSQL (no postgis.control beside its extensions); install it with `{PostgisInstallCommand}`.");
+
+    private static bool HasPostgis => Binaries is { } bin
+        && File.Exists(Path.Combine(Path.GetDirectoryName(bin)!.Replace("/usr/lib/", "/usr/share/", StringComparison.Ordinal), "extension", "postgis.control"));
+
     /// <summary>The server, started on first use.</summary>
     public static Task<TestPostgres> GetAsync() => Server.Value;
 
@@ -175,6 +186,18 @@ public sealed class PostgresFactAttribute : Xunit.FactAttribute
     public PostgresFactAttribute()
     {
         if (TestPostgres.SkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
+/// <summary>A fact that needs PostGIS in the test server: skipped with the install command where it is missing.</summary>
+public sealed class PostgisFactAttribute : Xunit.FactAttribute
+{
+    public PostgisFactAttribute()
+    {
+        if (TestPostgres.PostgisSkipReason is { } reason)
         {
             Skip = reason;
         }

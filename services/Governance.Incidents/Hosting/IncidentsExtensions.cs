@@ -82,6 +82,7 @@ public static class IncidentsExtensions
         services.AddHostedService(sp => sp.GetRequiredService<IncidentProjection>());
         services.AddHostedService(sp => sp.GetRequiredService<DeadlineScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<IncidentLifeRelay>());
+        services.AddHostedService<PostgisGridBoundaries>();
 
         services.AddGrpcServer(o => o.ExceptionMappers.Add(MapException));
         services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry").AddCheck<RelayHealthCheck>("relay");

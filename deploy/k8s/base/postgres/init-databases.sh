@@ -15,3 +15,7 @@ CREATE DATABASE analytics OWNER analytics;
 REVOKE ALL ON DATABASE incidents FROM PUBLIC;
 REVOKE ALL ON DATABASE analytics FROM PUBLIC;
 SQL
+
+# PostGIS in the incident service's database, created here by the superuser: the service's own role may not create
+# extensions, and without it the service only skips writing its grid boundaries as geometries (registry_grids).
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname incidents -c 'CREATE EXTENSION IF NOT EXISTS postgis;'
