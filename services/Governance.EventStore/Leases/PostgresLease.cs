@@ -45,17 +45,21 @@ public sealed class PostgresLease(PostgresLeaseOptions options) : IExclusiveLeas
     public static long KeyOf(string name) =>
         BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes($"governance.lease\n{name}")));
 
+    /// <summary>The application_name of a lease's session, so an operator sees in pg_stat_activity who holds what.</summary>
+    public static string ApplicationName(string name) => $"governance lease {name}";
+
     public async Task<LeaseHandle> AcquireAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var key = KeyOf(name);
+        var connectionString = new NpgsqlConnectionStringBuilder(_connectionString) { ApplicationName = ApplicationName(name) }.ConnectionString;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             NpgsqlConnection? connection = null;
             try
             {
-                connection = new NpgsqlConnection(_connectionString);
+                connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                 while (true)
                 {
