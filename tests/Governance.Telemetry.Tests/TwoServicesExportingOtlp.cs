@@ -27,9 +27,9 @@ public sealed class TwoServicesExportingOtlp : IAsyncLifetime
 
     public TestDaprSidecar Sidecar { get; private set; } = null!;
 
-    public HostProcess Incidents { get; private set; } = null!;
+    public ServiceProcess Incidents { get; private set; } = null!;
 
-    public HostProcess Analytics { get; private set; } = null!;
+    public ServiceProcess Analytics { get; private set; } = null!;
 
     public GrpcClient IncidentsClient { get; private set; } = null!;
 
@@ -40,7 +40,7 @@ public sealed class TwoServicesExportingOtlp : IAsyncLifetime
     private int _reports;
 
     /// <summary>What both processes wrote, for failure messages.</summary>
-    public string Output => $"--- incidents ---{Environment.NewLine}{Incidents?.Output}{Environment.NewLine}--- analytics ---{Environment.NewLine}{Analytics?.Output}";
+    public string Output => $"--- incidents ---{Environment.NewLine}{(Incidents is null ? "" : string.Join(Environment.NewLine, Incidents.Output))}{Environment.NewLine}--- analytics ---{Environment.NewLine}{(Analytics is null ? "" : string.Join(Environment.NewLine, Analytics.Output))}";
 
     public async Task InitializeAsync()
     {
@@ -62,9 +62,9 @@ public sealed class TwoServicesExportingOtlp : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             "--Logging:OpenTelemetry:LogLevel:Default=Information",
         ];
-        var incidents = HostProcess.StartAsync("Governance.Incidents.Host",
+        var incidents = ServiceProcess.StartAsync("Governance.Incidents.Host", "incidents",
             [$"--Incidents:DataDirectory={Path.Combine(_directory, "incidents")}", .. common], Otel("incidents"));
-        var analytics = HostProcess.StartAsync("Governance.Analytics.Host",
+        var analytics = ServiceProcess.StartAsync("Governance.Analytics.Host", "analytics",
             [$"--Analytics:DataDirectory={Path.Combine(_directory, "analytics")}", .. common, .. Otel("analytics").Select(s => $"--{s.Key}={s.Value}")],
             new Dictionary<string, string>());
         try

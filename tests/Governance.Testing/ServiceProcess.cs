@@ -61,6 +61,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
+        // Nothing inherited may redirect the exports or the sidecar calls: not a collector the machine names, not a proxy.
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)
+            || k.Equals("HTTP_PROXY", StringComparison.OrdinalIgnoreCase) || k.Equals("HTTPS_PROXY", StringComparison.OrdinalIgnoreCase)
+            || k.Equals("ALL_PROXY", StringComparison.OrdinalIgnoreCase) || k.StartsWith("DAPR_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(inherited);
+        }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         // The console logger writes one line per entry, so a test can wait for what the host says it does.
         start.Environment["Logging__Console__FormatterName"] = "simple";

@@ -76,3 +76,48 @@ public sealed class InProcessLease : IExclusiveLease
         });
     }
 }
+
+public static class ExclusiveLeaseExtensions
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> whenever this process holds the lease, until <paramref name="stopping"/>: waits for
+    /// the lease, runs the work with a token cancelled when the lease is lost (or the host stops), releases it, and
+    /// waits again. <paramref name="onHeld"/> runs on taking it, <paramref name="onReleased"/> on giving it up, told
+    /// whether it was lost rather than released.
+    /// </summary>
+    public static async Task RunWhileHeldAsync(
+        this IExclusiveLease lease, string name, Func<CancellationToken, Task> work, Action onHeld, Action<bool> onReleased, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(work);
+        while (!stopping.IsCancellationRequested)
+        {
+            LeaseHandle held;
+            try
+            {
+                held = await lease.AcquireAsync(name, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            await using (held.ConfigureAwait(false))
+            {
+                onHeld();
+                using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping, held.Lost);
+                try
+                {
+                    await work(running.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && running.IsCancellationRequested)
+                {
+                    // Stopping, or the lease is gone: either way the work must end here.
+                }
+                finally
+                {
+                    onReleased(held.Lost.IsCancellationRequested && !stopping.IsCancellationRequested);
+                }
+            }
+        }
+    }
+}

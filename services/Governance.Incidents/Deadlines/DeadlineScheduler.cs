@@ -242,28 +242,15 @@ public sealed class DeadlineScheduler(
         }
         // Start serving first; indexing a long log is background work.
         await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            LeaseHandle held;
-            try
+        await lease.RunWhileHeldAsync(LeaseName, RunWhileHeldAsync,
+            onHeld: () => logger.LogInformation("Deadlines: this replica holds the scheduler lease ({Lease}) and raises the alarms", lease.Description),
+            onReleased: lost =>
             {
-                held = await lease.AcquireAsync(LeaseName, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            await using (held.ConfigureAwait(false))
-            {
-                logger.LogInformation("Deadlines: this replica holds the scheduler lease ({Lease}) and raises the alarms", lease.Description);
-                using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, held.Lost);
-                await RunWhileHeldAsync(running.Token).ConfigureAwait(false);
-                if (!stoppingToken.IsCancellationRequested)
+                if (lost)
                 {
                     logger.LogWarning("Deadlines: lost the scheduler lease (its database session broke); standing by");
                 }
-            }
-        }
+            }, stoppingToken).ConfigureAwait(false);
     }
 
     private async Task RunWhileHeldAsync(CancellationToken stoppingToken)

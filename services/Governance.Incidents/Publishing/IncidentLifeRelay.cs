@@ -112,43 +112,27 @@ public sealed class IncidentLifeRelay(
         }
         // Start serving first; catching up on a long log is background work.
         await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            _status = new RelayStatus(HealthStatus.Healthy, $"Standing by for the relay lease ({lease.Description}): another replica publishes meanwhile.");
-            LeaseHandle held;
-            try
-            {
-                held = await lease.AcquireAsync(LeaseName, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            await using (held.ConfigureAwait(false))
+        _status = StandingBy();
+        await lease.RunWhileHeldAsync(LeaseName, RunAsync,
+            onHeld: () =>
             {
                 _holdsLease = true;
                 logger.LogInformation("Relay: this replica holds the relay lease ({Lease}) and publishes", lease.Description);
-                using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, held.Lost);
-                try
-                {
-                    await RunAsync(running.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (OperationCanceledException) when (held.Lost.IsCancellationRequested)
+            },
+            onReleased: lost =>
+            {
+                _holdsLease = false;
+                _status = StandingBy();
+                if (lost)
                 {
                     // Another replica may hold it already; publishing on would only duplicate its pages.
                     logger.LogWarning("Relay: lost the relay lease (its database session broke); standing by from position {Position}", Position);
                 }
-                finally
-                {
-                    _holdsLease = false;
-                }
-            }
-        }
+            }, stoppingToken).ConfigureAwait(false);
     }
+
+    private RelayStatus StandingBy() =>
+        new(HealthStatus.Healthy, $"Standing by for the relay lease ({lease.Description}): another replica publishes meanwhile.");
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
