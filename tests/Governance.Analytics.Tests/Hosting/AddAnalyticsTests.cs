@@ -6,7 +6,6 @@ using Governance.Contracts.V1;
 using Governance.PubSub;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Xunit;
 
 namespace Governance.Analytics.Tests.Hosting;
@@ -17,7 +16,7 @@ public sealed class AddAnalyticsTests
     public async Task AHostWithAnalytics_HoldsItsStoreWhileRunning_AndServesTheProjectionAsViewAndIncidentLifeSubscriber()
     {
         using var directory = new TempDirectory();
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Analytics:DataDirectory"] = directory.Path });
         builder.AddAnalytics();
         using var host = builder.Build();
@@ -43,7 +42,7 @@ public sealed class AddAnalyticsTests
     [Fact]
     public void AnEmptyDataDirectory_FailsTheStart()
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Analytics:DataDirectory"] = " " });
         builder.AddAnalytics();
         using var host = builder.Build();

@@ -61,7 +61,7 @@ public sealed class StoreOptionsTests
     [Fact]
     public void AnUnknownProvider_FailsTheStart()
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Analytics:Store:Provider"] = "Mongo" });
         builder.AddAnalytics();
         using var host = builder.Build();
@@ -104,7 +104,7 @@ public sealed class StoreOptionsTests
 
     private static IHost PostgresHost(string connectionString, string directory)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Analytics:DataDirectory"] = directory,
