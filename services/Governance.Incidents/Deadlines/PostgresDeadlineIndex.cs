@@ -7,9 +7,10 @@ namespace Governance.Incidents.Deadlines;
 /// <summary>
 /// The due-time index in the event store's PostgreSQL database, shared by every replica: only the replica holding the
 /// deadline lease writes it, and the next holder carries on from the same rows and checkpoint. Rows and checkpoint
-/// change in one transaction, as in <see cref="SqliteDeadlineIndex"/>.
+/// change in one transaction, as in <see cref="SqliteDeadlineIndex"/>. The data source is the service's, shared with
+/// the relay checkpoint, and not owned here.
 /// </summary>
-public sealed class PostgresDeadlineIndex(string connectionString) : IDeadlineIndex
+public sealed class PostgresDeadlineIndex(NpgsqlDataSource dataSource) : IDeadlineIndex
 {
     private const int SchemaVersion = 1;
 
@@ -32,7 +33,7 @@ public sealed class PostgresDeadlineIndex(string connectionString) : IDeadlineIn
 
     private const string AlarmColumns = "incident_id, department_code, kind, level, due_at";
 
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _dataSource = dataSource;
 
     public string? RebuildReason { get; private set; }
 
@@ -156,7 +157,7 @@ public sealed class PostgresDeadlineIndex(string connectionString) : IDeadlineIn
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private static NpgsqlBatchCommand Command(string sql, string[] values)
     {

@@ -21,6 +21,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Governance.Incidents.Hosting;
 
@@ -104,11 +105,14 @@ public static class IncidentsExtensions
         services.AddSingleton<IEventStore>(sp => OnPostgres(sp)
             ? new PostgresEventStore(new PostgresEventStoreOptions { ConnectionString = Options(sp).Store.ConnectionString })
             : new SqliteEventStore(new SqliteEventStoreOptions { DataSource = InData(sp, "events.db") }));
+        // One pool for the service's own tables (the event store keeps its own for its writer and readers); created
+        // only with the Postgres provider, and disposed by the container.
+        services.AddSingleton(sp => NpgsqlDataSource.Create(Options(sp).Store.ConnectionString));
         services.AddSingleton<IDeadlineIndex>(sp => OnPostgres(sp)
-            ? new PostgresDeadlineIndex(Options(sp).Store.ConnectionString)
+            ? new PostgresDeadlineIndex(sp.GetRequiredService<NpgsqlDataSource>())
             : new SqliteDeadlineIndex(InData(sp, "deadlines.db")));
         services.AddSingleton<IRelayCheckpoint>(sp => OnPostgres(sp)
-            ? new PostgresRelayCheckpoint(Options(sp).Store.ConnectionString)
+            ? new PostgresRelayCheckpoint(sp.GetRequiredService<NpgsqlDataSource>())
             : new RelayCheckpoint(InData(sp, "relay.db")));
         services.TryAddSingleton<IExclusiveLease>(sp => OnPostgres(sp)
             ? new PostgresLease(new PostgresLeaseOptions { ConnectionString = Options(sp).Store.ConnectionString })

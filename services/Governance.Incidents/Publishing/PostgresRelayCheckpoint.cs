@@ -5,13 +5,14 @@ namespace Governance.Incidents.Publishing;
 
 /// <summary>
 /// The relay checkpoint in the event store's PostgreSQL database, shared by every replica: whichever replica takes the
-/// relay lease resumes where the last holder stopped, instead of publishing the log again from the start.
+/// relay lease resumes where the last holder stopped, instead of publishing the log again from the start. The data
+/// source is the service's, shared with the deadline index, and not owned here.
 /// </summary>
-public sealed class PostgresRelayCheckpoint(string connectionString) : IRelayCheckpoint
+public sealed class PostgresRelayCheckpoint(NpgsqlDataSource dataSource) : IRelayCheckpoint
 {
     private const int SchemaVersion = 1;
 
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _dataSource = dataSource;
 
     public string Description => "the relay_checkpoints table of the PostgreSQL store";
 
@@ -46,5 +47,5 @@ public sealed class PostgresRelayCheckpoint(string connectionString) : IRelayChe
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

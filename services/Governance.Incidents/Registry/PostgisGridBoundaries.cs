@@ -1,5 +1,6 @@
 using Governance.Incidents.Hosting;
 using Governance.Incidents.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ namespace Governance.Incidents.Registry;
 /// </summary>
 public sealed class PostgisGridBoundaries(
     RegistryCache registry,
+    IServiceProvider services,
     IOptions<IncidentsOptions> options,
     ILogger<PostgisGridBoundaries> logger) : BackgroundService
 {
@@ -48,7 +50,8 @@ public sealed class PostgisGridBoundaries(
         {
             return;
         }
-        await using var dataSource = NpgsqlDataSource.Create(options.Value.Store.ConnectionString);
+        // Resolved only here: with the SQLite store there is no data source to make.
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         try
         {
             await registry.Loaded.WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -105,10 +108,10 @@ public sealed class PostgisGridBoundaries(
             var grid = grids[i];
             codes[i] = grid.Code;
             names[i] = grid.Name;
-            villages[i] = grid.VillageCode;
-            // A village code is its county and township codes followed by its own digits (GB/T 2260 / 10114).
-            townships[i] = grid.VillageCode.Length >= 9 ? grid.VillageCode[..9] : grid.VillageCode;
-            counties[i] = grid.VillageCode.Length >= 6 ? grid.VillageCode[..6] : grid.VillageCode;
+            var location = view.Snapshot.Locate(grid.Code);
+            villages[i] = location.VillageCode;
+            townships[i] = location.TownshipCode;
+            counties[i] = location.CountyCode;
             retired[i] = grid.IsRetired;
             boundaries[i] = grid.BoundaryWkb;
         }

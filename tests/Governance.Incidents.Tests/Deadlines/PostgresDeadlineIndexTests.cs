@@ -1,17 +1,20 @@
 using Governance.Incidents.Deadlines;
 using Governance.Testing;
+using Npgsql;
 
 namespace Governance.Incidents.Tests.Deadlines;
 
 /// <summary>The due-time index in a real PostgreSQL database (one per test), through the same scenarios as SQLite.</summary>
-public sealed class PostgresDeadlineIndexTests
+public sealed class PostgresDeadlineIndexTests : IAsyncDisposable
 {
-    private string? _connectionString;
+    private NpgsqlDataSource? _dataSource;
+
+    public ValueTask DisposeAsync() => _dataSource?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task<IDeadlineIndex> OpenAsync()
     {
-        _connectionString ??= await (await TestPostgres.GetAsync()).CreateDatabaseAsync();
-        var index = new PostgresDeadlineIndex(_connectionString);
+        _dataSource ??= NpgsqlDataSource.Create(await (await TestPostgres.GetAsync()).CreateDatabaseAsync());
+        var index = new PostgresDeadlineIndex(_dataSource);
         await index.OpenAsync(CancellationToken.None);
         return index;
     }
